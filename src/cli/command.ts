@@ -1,0 +1,35 @@
+/** The shape of a CLI command, and the I/O it may use (injected so that tests can capture it). */
+
+export interface CommandIo {
+  /** A line on standard output. */
+  out(line: string): void;
+  /** A line on standard error. */
+  err(line: string): void;
+  /** Progress text on standard error (no newline added). */
+  progress(text: string): void;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  /** Runs the command and returns its exit code. */
+  run(argv: string[], io: CommandIo): number | Promise<number>;
+}
+
+/** Wrong arguments: the message and the command's help are printed, exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const processIo: CommandIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  progress: (text) => process.stderr.write(text),
+};

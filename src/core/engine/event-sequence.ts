@@ -1,0 +1,124 @@
+/**
+ * An event-time-ordered sequence of one device's events. The engine reaches a device's history only
+ * through this interface, so that history can later be paged from a store instead of held in memory.
+ */
+import { compareEvents, type DeviceEvent } from "./device-event.js";
+
+export interface EventSequence {
+  readonly length: number;
+  get(index: number): DeviceEvent;
+  /** Inserts in order and returns the index; appending (the usual case) costs O(1). */
+  insert(event: DeviceEvent): number;
+  /** Index of the first event with `atMs >= timeMs` (`length` if none). */
+  lowerBoundTime(timeMs: number): number;
+  /** Index of `event`, which must be in the sequence. */
+  indexOf(event: DeviceEvent): number;
+  /** Removes `event` if present. */
+  remove(event: DeviceEvent): void;
+  last(): DeviceEvent | undefined;
+}
+
+/** The in-memory implementation: a sorted array. */
+export class ArrayEventSequence implements EventSequence {
+  private readonly items: DeviceEvent[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  get(index: number): DeviceEvent {
+    return this.items[index]!;
+  }
+
+  last(): DeviceEvent | undefined {
+    return this.items[this.items.length - 1];
+  }
+
+  insert(event: DeviceEvent): number {
+    const items = this.items;
+    const n = items.length;
+    if (n === 0 || compareEvents(items[n - 1]!, event) < 0) {
+      items.push(event);
+      return n;
+    }
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEvents(items[mid]!, event) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, event);
+    return lo;
+  }
+
+  lowerBoundTime(timeMs: number): number {
+    const items = this.items;
+    let lo = 0;
+    let hi = items.length;
+    if (hi > 0 && items[hi - 1]!.atMs < timeMs) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (items[mid]!.atMs < timeMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  indexOf(event: DeviceEvent): number {
+    const items = this.items;
+    const n = items.length;
+    if (n > 0 && items[n - 1] === event) return n - 1;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEvents(items[mid]!, event) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (items[lo] !== event) throw new Error("event is not in the sequence");
+    return lo;
+  }
+
+  remove(event: DeviceEvent): void {
+    const items = this.items;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEvents(items[mid]!, event) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (items[lo] === event) items.splice(lo, 1);
+  }
+}
+
+/** A device's history, split by what each rule reads. */
+export interface DeviceTimeline {
+  /** Every accepted message or read: duplicate detection and the arm checks. */
+  readonly all: EventSequence;
+  /** Messages with a valid position. */
+  readonly fixes: EventSequence;
+  /** Messages carrying `seal`. */
+  readonly seals: EventSequence;
+  /** Messages carrying `tamper`, and passive reads. */
+  readonly tampers: EventSequence;
+  /** Messages carrying `batteryPct`. */
+  readonly batteries: EventSequence;
+  /** Passive reads. */
+  readonly reads: EventSequence;
+  /** Events where the seal goes from closed to open. */
+  readonly openings: EventSequence;
+}
+
+export type TimelineFactory = (deviceId: string) => DeviceTimeline;
+
+export const memoryTimeline: TimelineFactory = () => ({
+  all: new ArrayEventSequence(),
+  fixes: new ArrayEventSequence(),
+  seals: new ArrayEventSequence(),
+  tampers: new ArrayEventSequence(),
+  batteries: new ArrayEventSequence(),
+  reads: new ArrayEventSequence(),
+  openings: new ArrayEventSequence(),
+});
