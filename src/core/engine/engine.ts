@@ -33,6 +33,7 @@ import type {
 import { TimerQueue, type Timer } from "./timer-queue.js";
 import { Track } from "./track.js";
 import { TripRuntime } from "./trip-runtime.js";
+import { restrictedRule, type RunRule } from "./rules/run-rules.js";
 
 export interface EngineOptions {
   /** Where device histories live; in memory by default. */
@@ -46,7 +47,6 @@ export class MonitoringEngine {
   private readonly zoneNumbers = new Map<string, number>();
   private zoneIndex: ZoneIndex | null = null;
   private zoneKinds: ZoneKind[] = [];
-  private zoneIds: string[] = [];
   private readonly devices = new Map<string, DeviceRuntime>();
   private readonly trips = new Map<string, TripRuntime>();
   private readonly book = new AlarmBook();
@@ -56,6 +56,7 @@ export class MonitoringEngine {
   /** The largest openingFixMaxAgeS of any trip: how far after a fix an opening may be located by it. */
   private maxOpeningFixAgeMs = 0;
   private readonly dirtyTrips = new Set<TripRuntime>();
+  private readonly restrictedRules = new Map<number, RunRule>();
 
   constructor(options: EngineOptions = {}) {
     this.timelineFactory = options.timeline ?? memoryTimeline;
@@ -75,7 +76,6 @@ export class MonitoringEngine {
     this.zones.push(zone);
     this.zoneIndex = null;
     this.zoneKinds = this.zones.map((z) => z.kind);
-    this.zoneIds = this.zones.map((z) => z.id);
   }
 
   addDevice(device: Device): void {
@@ -113,9 +113,20 @@ export class MonitoringEngine {
     }
     if (spec.route.length === 0)
       throw new SealwatchError("INVALID_DEFINITION", `trip "${spec.id}" has an empty route`);
-    const trip = new TripRuntime(spec, origin, destination, this.zoneKinds, positionReporting);
+    const trip = new TripRuntime(spec, origin, destination, this.zoneKinds, positionReporting, (zone) =>
+      this.restrictedRule(zone),
+    );
     this.trips.set(spec.id, trip);
     this.maxOpeningFixAgeMs = Math.max(this.maxOpeningFixAgeMs, trip.rules.openingFixMaxAgeS * 1000);
+  }
+
+  private restrictedRule(zone: number): RunRule {
+    let rule = this.restrictedRules.get(zone);
+    if (rule === undefined) {
+      rule = restrictedRule(zone, this.zones[zone]!.id);
+      this.restrictedRules.set(zone, rule);
+    }
+    return rule;
   }
 
   private get index(): ZoneIndex {
@@ -176,6 +187,7 @@ export class MonitoringEngine {
 
   private finish(status: ApplyStatus): ApplyResult {
     const alarms: AlarmChange[] = this.book.commit();
+    if (status === "accepted" && alarms.length === 0 && this.dirtyTrips.size === 0) return ACCEPTED_UNCHANGED;
     let trips = NO_TRIP_CHANGES;
     if (this.dirtyTrips.size > 0) {
       trips = [];
@@ -343,12 +355,14 @@ export class MonitoringEngine {
     const event = seals.get(index);
     const previous = index > 0 ? seals.get(index - 1) : undefined;
     const isOpening = previous !== undefined && previous.seal === "closed" && event.seal === "open";
-    if (isOpening !== event.isOpening) {
+    const wasOpening = event.isOpening;
+    if (isOpening !== wasOpening) {
       event.isOpening = isOpening;
       if (isOpening) device.timeline.openings.insert(event);
       else device.timeline.openings.remove(event);
     }
-    this.evaluateOpening(device, event);
+    // Nothing to raise or withdraw for an event that is not, and was not, an opening.
+    if (isOpening || wasOpening) this.evaluateOpening(device, event);
   }
 
   /** Raises or withdraws the unauthorized_opening alarm of one seal event. */
@@ -512,7 +526,7 @@ export class MonitoringEngine {
     this.dirtyTrips.add(trip);
     for (const id of trip.spec.devices) {
       const device = this.devices.get(id)!;
-      const track = new Track(trip, device, atMs, this.book, this.timers, this.zoneIds);
+      const track = new Track(trip, device, atMs, this.book, this.timers);
       device.tracks.push(track);
       trip.tracks.push(track);
       track.opened();
@@ -573,6 +587,7 @@ function disarmRefusal(trip: TripRuntime, input: CommandInput): string | null {
   return `trip ${trip.id} is ${state}, not arrived`;
 }
 
+const ACCEPTED_UNCHANGED: ApplyResult = Object.freeze({ status: "accepted", alarms: [], trips: [] });
 const DUPLICATE: ApplyResult = Object.freeze({ status: "duplicate", alarms: [], trips: [] });
 
 function reject(reason: string): ApplyResult {

@@ -21,6 +21,12 @@ export interface EventSequence {
 /** The in-memory implementation: a sorted array. */
 export class ArrayEventSequence implements EventSequence {
   private readonly items: DeviceEvent[] = [];
+  /** Inserts and removals anywhere but the end; a cached position stays valid while this does not move. */
+  private reshapes = 0;
+  /** One cached lowerBoundTime answer: windows ask for their arming time on every event. */
+  private cachedTimeMs = Number.NaN;
+  private cachedIndex = 0;
+  private cachedReshapes = -1;
 
   get length(): number {
     return this.items.length;
@@ -49,6 +55,7 @@ export class ArrayEventSequence implements EventSequence {
       else hi = mid;
     }
     items.splice(lo, 0, event);
+    this.reshapes++;
     return lo;
   }
 
@@ -56,12 +63,17 @@ export class ArrayEventSequence implements EventSequence {
     const items = this.items;
     let lo = 0;
     let hi = items.length;
-    if (hi > 0 && items[hi - 1]!.atMs < timeMs) return hi;
+    if (hi === 0 || items[hi - 1]!.atMs < timeMs) return hi;
+    // Appends never move the first position at or after a time that some item already reaches.
+    if (timeMs === this.cachedTimeMs && this.cachedReshapes === this.reshapes) return this.cachedIndex;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (items[mid]!.atMs < timeMs) lo = mid + 1;
       else hi = mid;
     }
+    this.cachedTimeMs = timeMs;
+    this.cachedIndex = lo;
+    this.cachedReshapes = this.reshapes;
     return lo;
   }
 
@@ -89,7 +101,10 @@ export class ArrayEventSequence implements EventSequence {
       if (compareEvents(items[mid]!, event) < 0) lo = mid + 1;
       else hi = mid;
     }
-    if (items[lo] === event) items.splice(lo, 1);
+    if (items[lo] === event) {
+      items.splice(lo, 1);
+      this.reshapes++;
+    }
   }
 }
 

@@ -27,25 +27,22 @@ export interface RunPolicy {
 }
 
 /** Receives every change of the run set: the runs removed and the runs that replace them. */
-export interface RunSink {
-  replaced(removed: readonly Run[], added: readonly Run[]): void;
-}
-
-/** A window `[lo, hi)` of index positions in a sequence. */
-export interface Window {
-  readonly sequence: EventSequence;
-  readonly lo: number;
-  readonly hi: number;
+export interface RunSink<R> {
+  replaced(rule: R, removed: readonly Run[], added: readonly Run[]): void;
 }
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
 
-export class RunTracker {
-  private runs: Run[] = [];
+/**
+ * `R` is whatever the sink needs to know which rule the runs belong to; it must carry the policy.
+ * The window is `[lo, hi)` in index positions of `sequence`, passed with each call.
+ */
+export class RunTracker<R extends { readonly policy: RunPolicy }> {
+  private readonly runs: Run[] = [];
 
   constructor(
-    private readonly policy: RunPolicy,
-    private readonly sink: RunSink,
+    readonly rule: R,
+    private readonly sink: RunSink<R>,
   ) {}
 
   /** Current runs, in order (for tests and inspection). */
@@ -87,9 +84,8 @@ export class RunTracker {
   }
 
   /** The event at `index` of the window was just inserted into the sequence. */
-  inserted(window: Window, index: number): void {
-    const { sequence, lo, hi } = window;
-    const { policy } = this;
+  inserted(sequence: EventSequence, lo: number, hi: number, index: number): void {
+    const policy = this.rule.policy;
     const previous = index - 1 >= lo ? sequence.get(index - 1) : null;
     let replaceFrom: number;
     let first: DeviceEvent | null = null;
@@ -146,8 +142,7 @@ export class RunTracker {
   }
 
   /** The window's upper bound moved down to `window.hi`: later events no longer belong to it. */
-  truncated(window: Window): void {
-    const { sequence, lo, hi } = window;
+  truncated(sequence: EventSequence, lo: number, hi: number): void {
     if (hi <= lo) {
       this.replace(0, this.runs.length, NO_RUNS);
       return;
@@ -168,19 +163,19 @@ export class RunTracker {
   }
 
   /** Recomputes every run of the window from scratch (when a window opens). */
-  rebuild(window: Window): void {
-    const { sequence, lo, hi } = window;
+  rebuild(sequence: EventSequence, lo: number, hi: number): void {
+    const policy = this.rule.policy;
     const added: Run[] = [];
     let first: DeviceEvent | null = null;
     let last: DeviceEvent | null = null;
     for (let k = lo; k < hi; k++) {
       const event = sequence.get(k);
-      if (first !== null && this.policy.continues(first, event)) {
+      if (first !== null && policy.continues(first, event)) {
         last = event;
         continue;
       }
       if (first !== null) added.push({ first, last: last!, next: event });
-      if (this.policy.starts(event)) {
+      if (policy.starts(event)) {
         first = event;
         last = event;
       } else {
@@ -200,6 +195,6 @@ export class RunTracker {
     } else {
       this.runs.splice(from, to - from, ...added);
     }
-    this.sink.replaced(removed, added);
+    this.sink.replaced(this.rule, removed, added);
   }
 }

@@ -7,31 +7,26 @@ import type { RouteHint } from "../geo/route-index.js";
 import type { AlarmBook } from "./alarm-book.js";
 import type { DeviceEvent } from "./device-event.js";
 import type { EventSequence } from "./event-sequence.js";
-import { RunTracker, type Window } from "./run-tracker.js";
+import { RunTracker, type Run, type RunSink } from "./run-tracker.js";
 import type { Timer, TimerQueue } from "./timer-queue.js";
-import { RunAlarms } from "./rules/run-alarms.js";
-import {
-  always,
-  batteryPolicy,
-  deviationPolicy,
-  restrictedPolicy,
-  spansAtLeast,
-  stopPolicy,
-  stopQualifies,
-  tamperPolicy,
-} from "./rules/policies.js";
+import { runAlarm, type RunRule } from "./rules/run-rules.js";
 import type { DeviceRuntime } from "./device-runtime.js";
 import type { TripRuntime } from "./trip-runtime.js";
 
-export class Track implements Timer {
+type Tracker = RunTracker<RunRule>;
+
+const NO_ZONES: readonly number[] = [];
+
+export class Track implements Timer, RouteHint, RunSink<RunRule> {
   closeAtMs: number | null = null;
-  readonly routeHint: RouteHint = { segment: 0 };
-  private readonly deviation: RunTracker;
-  private readonly stop: RunTracker;
-  private readonly tamper: RunTracker;
-  private readonly battery: RunTracker;
+  /** The route segment the device matched last (a `RouteHint`). */
+  segment = 0;
+  private readonly deviation: Tracker;
+  private readonly stop: Tracker;
+  private tamper: Tracker | null = null;
+  private battery: Tracker | null = null;
   /** One tracker per restricted zone the device's fixes have entered, by zone number. */
-  private readonly restricted = new Map<number, RunTracker>();
+  private restricted: Map<number, Tracker> | null = null;
 
   /** Signal loss: null for passive devices. */
   private readonly signalLossMs: number | null;
@@ -45,42 +40,14 @@ export class Track implements Timer {
     readonly armAtMs: number,
     private readonly book: AlarmBook,
     private readonly timers: TimerQueue,
-    /** Zone ids by zone number, to label restricted-zone alarms. */
-    private readonly zoneIds: readonly string[],
   ) {
-    const rules = trip.rules;
-    const base = { trip: trip.id, device: device.id };
-    this.deviation = new RunTracker(
-      deviationPolicy,
-      new RunAlarms(book, {
-        ...base,
-        type: "route_deviation",
-        qualifies: spansAtLeast(rules.deviationMinS),
-        clears: true,
-      }),
-    );
-    this.stop = new RunTracker(
-      stopPolicy(rules),
-      new RunAlarms(book, {
-        ...base,
-        type: "unauthorized_stop",
-        qualifies: stopQualifies(rules.stopMinS),
-        clears: true,
-      }),
-    );
-    this.tamper = new RunTracker(
-      tamperPolicy,
-      new RunAlarms(book, { ...base, type: "tamper", qualifies: always, clears: false }),
-    );
-    this.battery = new RunTracker(
-      batteryPolicy(rules),
-      new RunAlarms(book, { ...base, type: "low_battery", qualifies: always, clears: true }),
-    );
+    this.deviation = new RunTracker(trip.deviationRule, this);
+    this.stop = new RunTracker(trip.stopRule, this);
     const interval = device.reportIntervalS;
     this.signalLossMs =
       device.spec.class === "passive" || interval === undefined
         ? null
-        : (rules.signalLossS ?? 2 * interval) * 1000;
+        : (trip.rules.signalLossS ?? 2 * interval) * 1000;
     this.lastReceivedAtMs = armAtMs;
   }
 
@@ -89,26 +56,40 @@ export class Track implements Timer {
     return timeMs >= this.armAtMs && (this.closeAtMs === null || timeMs < this.closeAtMs);
   }
 
-  private window(sequence: EventSequence): Window {
-    const lo = sequence.lowerBoundTime(this.armAtMs);
-    const hi = this.closeAtMs === null ? sequence.length : sequence.lowerBoundTime(this.closeAtMs);
-    return { sequence, lo, hi };
+  private lo(sequence: EventSequence): number {
+    return sequence.lowerBoundTime(this.armAtMs);
   }
 
-  private restrictedTracker(zone: number): RunTracker {
+  private hi(sequence: EventSequence): number {
+    return this.closeAtMs === null ? sequence.length : sequence.lowerBoundTime(this.closeAtMs);
+  }
+
+  // Run changes become alarm changes.
+
+  replaced(rule: RunRule, removed: readonly Run[], added: readonly Run[]): void {
+    const { qualifies, clears } = rule;
+    if (removed.length === 1 && added.length === 1) {
+      // The usual change: the open run grew by one event.
+      const before = removed[0]!;
+      const after = added[0]!;
+      if (before.first === after.first) {
+        const was = qualifies(before);
+        const is = qualifies(after);
+        if (!was && !is) return;
+        if (was && is && (!clears || before.next === after.next)) return;
+      }
+    }
+    const trip = this.trip.id;
+    const device = this.device.id;
+    for (const run of removed) if (qualifies(run)) this.book.remove(runAlarm(rule, trip, device, run));
+    for (const run of added) if (qualifies(run)) this.book.set(runAlarm(rule, trip, device, run));
+  }
+
+  private restrictedTracker(zone: number): Tracker {
+    this.restricted ??= new Map();
     let tracker = this.restricted.get(zone);
     if (tracker === undefined) {
-      tracker = new RunTracker(
-        restrictedPolicy(zone),
-        new RunAlarms(this.book, {
-          type: "restricted_zone",
-          trip: this.trip.id,
-          device: this.device.id,
-          zone: this.zoneIds[zone]!,
-          qualifies: always,
-          clears: true,
-        }),
-      );
+      tracker = new RunTracker(this.trip.restrictedRule(zone), this);
       this.restricted.set(zone, tracker);
     }
     return tracker;
@@ -116,52 +97,59 @@ export class Track implements Timer {
 
   /** Computes the trip-specific facts of a fix before the rules see it. */
   prepareFix(fix: DeviceEvent): void {
-    fix.outOfCorridor = !this.trip.route.isWithinM(
-      fix.lon,
-      fix.lat,
-      this.trip.rules.corridorM,
-      this.routeHint,
-    );
+    fix.outOfCorridor = !this.trip.route.isWithinM(fix.lon, fix.lat, this.trip.rules.corridorM, this);
   }
 
   /** A fix inside the window was inserted at `index` of the device's fixes. */
   fixInserted(index: number): void {
     const fixes = this.device.timeline.fixes;
-    const window = this.window(fixes);
-    this.deviation.inserted(window, index);
-    this.stop.inserted(window, index);
+    const lo = this.lo(fixes);
+    const hi = this.hi(fixes);
+    this.deviation.inserted(fixes, lo, hi, index);
+    this.stop.inserted(fixes, lo, hi, index);
+    // Restricted zones: the fix and its neighbours may start, extend, split or end a zone's run.
     const fix = fixes.get(index);
-    const touched = new Set<number>();
-    for (const zone of fix.zones) if (this.trip.isRestricted(zone)) touched.add(zone);
-    if (index - 1 >= window.lo)
-      for (const zone of fixes.get(index - 1).zones) if (this.trip.isRestricted(zone)) touched.add(zone);
-    if (index + 1 < window.hi)
-      for (const zone of fixes.get(index + 1).zones) if (this.trip.isRestricted(zone)) touched.add(zone);
-    for (const zone of touched) this.restrictedTracker(zone).inserted(window, index);
+    const previous = index - 1 >= lo ? fixes.get(index - 1).zones : NO_ZONES;
+    const next = index + 1 < hi ? fixes.get(index + 1).zones : NO_ZONES;
+    if (fix.zones.length === 0 && previous.length === 0 && next.length === 0) return;
+    for (const zone of new Set([...fix.zones, ...previous, ...next])) {
+      if (this.trip.isRestricted(zone)) this.restrictedTracker(zone).inserted(fixes, lo, hi, index);
+    }
   }
 
   tamperInserted(index: number): void {
-    this.tamper.inserted(this.window(this.device.timeline.tampers), index);
+    const tampers = this.device.timeline.tampers;
+    this.tamper ??= new RunTracker(this.trip.tamperRule, this);
+    this.tamper.inserted(tampers, this.lo(tampers), this.hi(tampers), index);
   }
 
   batteryInserted(index: number): void {
-    this.battery.inserted(this.window(this.device.timeline.batteries), index);
+    const batteries = this.device.timeline.batteries;
+    this.battery ??= new RunTracker(this.trip.batteryRule, this);
+    this.battery.inserted(batteries, this.lo(batteries), this.hi(batteries), index);
   }
 
   /** The window opened (arming): evaluates whatever events already fall inside it. */
   opened(): void {
     const { fixes, tampers, batteries } = this.device.timeline;
-    const fixWindow = this.window(fixes);
-    for (let k = fixWindow.lo; k < fixWindow.hi; k++) {
+    const lo = this.lo(fixes);
+    const hi = this.hi(fixes);
+    for (let k = lo; k < hi; k++) {
       const fix = fixes.get(k);
       this.prepareFix(fix);
       for (const zone of fix.zones) if (this.trip.isRestricted(zone)) this.restrictedTracker(zone);
     }
-    this.deviation.rebuild(fixWindow);
-    this.stop.rebuild(fixWindow);
-    for (const tracker of this.restricted.values()) tracker.rebuild(fixWindow);
-    this.tamper.rebuild(this.window(tampers));
-    this.battery.rebuild(this.window(batteries));
+    this.deviation.rebuild(fixes, lo, hi);
+    this.stop.rebuild(fixes, lo, hi);
+    for (const tracker of this.restricted?.values() ?? []) tracker.rebuild(fixes, lo, hi);
+    if (this.hi(tampers) > this.lo(tampers)) {
+      this.tamper ??= new RunTracker(this.trip.tamperRule, this);
+      this.tamper.rebuild(tampers, this.lo(tampers), this.hi(tampers));
+    }
+    if (this.hi(batteries) > this.lo(batteries)) {
+      this.battery ??= new RunTracker(this.trip.batteryRule, this);
+      this.battery.rebuild(batteries, this.lo(batteries), this.hi(batteries));
+    }
     if (this.signalLossMs !== null) this.timers.schedule(this);
   }
 
@@ -169,12 +157,13 @@ export class Track implements Timer {
   closed(closeAtMs: number): void {
     this.closeAtMs = closeAtMs;
     const { fixes, tampers, batteries } = this.device.timeline;
-    const fixWindow = this.window(fixes);
-    this.deviation.truncated(fixWindow);
-    this.stop.truncated(fixWindow);
-    for (const tracker of this.restricted.values()) tracker.truncated(fixWindow);
-    this.tamper.truncated(this.window(tampers));
-    this.battery.truncated(this.window(batteries));
+    const lo = this.lo(fixes);
+    const hi = this.hi(fixes);
+    this.deviation.truncated(fixes, lo, hi);
+    this.stop.truncated(fixes, lo, hi);
+    for (const tracker of this.restricted?.values() ?? []) tracker.truncated(fixes, lo, hi);
+    this.tamper?.truncated(tampers, this.lo(tampers), this.hi(tampers));
+    this.battery?.truncated(batteries, this.lo(batteries), this.hi(batteries));
     if (this.openSignalLoss !== null) {
       this.book.set({ ...this.openSignalLoss, clearedAtMs: closeAtMs });
       this.openSignalLoss = null;

@@ -8,6 +8,7 @@
 import type { RuleSettings, Transition, TripSpec, TripState, ZoneKind } from "../domain/model.js";
 import { resolveRules } from "../domain/rules.js";
 import { RouteIndex } from "../geo/route-index.js";
+import { TAMPER_RULE, batteryRule, deviationRule, stopRule, type RunRule } from "./rules/run-rules.js";
 import type { Track } from "./track.js";
 
 export class TripRuntime {
@@ -18,6 +19,10 @@ export class TripRuntime {
   /** Whether any device reports positions (active or semi-active); if not, the trip is in transit once armed. */
   readonly positionReporting: boolean;
   readonly tracks: Track[] = [];
+  readonly deviationRule: RunRule;
+  readonly stopRule: RunRule;
+  readonly tamperRule: RunRule = TAMPER_RULE;
+  readonly batteryRule: RunRule;
 
   armAtMs: number | null = null;
   inTransitAtMs: number | null = null;
@@ -35,8 +40,13 @@ export class TripRuntime {
     readonly destinationZone: number,
     private readonly zoneKinds: readonly ZoneKind[],
     positionReporting: boolean,
+    /** The (trip-independent) rule of each restricted zone, by zone number. */
+    readonly restrictedRule: (zone: number) => RunRule,
   ) {
     this.rules = resolveRules(spec.rules);
+    this.deviationRule = deviationRule(this.rules);
+    this.stopRule = stopRule(this.rules);
+    this.batteryRule = batteryRule(this.rules);
     this.route = new RouteIndex(spec.route);
     this.positionReporting = positionReporting;
     const checkpoints = spec.checkpoints ?? [];

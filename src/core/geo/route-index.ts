@@ -19,6 +19,9 @@ const LEAF_SEGMENTS = 8;
 const FAN_OUT = 8;
 /** A vertex this close to 90° or more away cannot be projected; such segments take the exact 3-D path. */
 const MIN_PROJECTABLE_COS = 0.05;
+/** Segments tried around a device's last match before searching the tree. */
+const HINT_BEHIND = 3;
+const HINT_AHEAD = 24;
 
 /** Remembers the segment a device matched last, so the next fix usually needs no tree search. */
 export interface RouteHint {
@@ -221,8 +224,9 @@ export class RouteIndex {
     if (limitRad >= Math.PI / 2) return this.distanceM(lon, lat) <= limitM;
     const tanLimitSquared = Math.tan(limitRad) ** 2;
     if (hint !== undefined) {
-      const from = Math.max(0, hint.segment - 2);
-      const to = Math.min(this.segmentCount - 1, hint.segment + 6);
+      // Vehicles move forward along the route: look a little back and further ahead first.
+      const from = Math.max(0, hint.segment - HINT_BEHIND);
+      const to = Math.min(this.segmentCount - 1, hint.segment + HINT_AHEAD);
       for (let s = from; s <= to; s++) {
         if (this.segmentWithin(s, tanLimitSquared, limitRad)) {
           hint.segment = s;

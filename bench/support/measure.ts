@@ -1,0 +1,43 @@
+/** Timing and memory helpers for the benchmarks. */
+import { performance } from "node:perf_hooks";
+
+export function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect !== undefined) {
+    collect();
+    collect();
+  }
+}
+
+/** JS heap plus typed-array backing stores (which live outside the heap). */
+export function heapUsedBytes(): number {
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+/** Runs `body` and returns the elapsed milliseconds. */
+export function timeMs(body: () => void): number {
+  const start = performance.now();
+  body();
+  return performance.now() - start;
+}
+
+/** Best of `rounds` timings (the least disturbed by other load on a shared machine). */
+export function bestOfMs(rounds: number, body: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < rounds; i++) best = Math.min(best, timeMs(body));
+  return best;
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} M/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k/s`;
+  return `${perSecond.toFixed(1)} /s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (Math.abs(bytes) >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (Math.abs(bytes) >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes.toFixed(0)} B`;
+}
