@@ -14,6 +14,8 @@ export type AlarmChange =
 
 export class AlarmBook {
   private readonly present = new Map<string, Alarm>();
+  /** Keys of present alarms by trip. */
+  private readonly byTrip = new Map<string, Set<string>>();
   /** State at the start of the current input of every alarm touched since. */
   private readonly before = new Map<string, Alarm | null>();
 
@@ -30,7 +32,7 @@ export class AlarmBook {
     const current = this.present.get(key);
     if (current !== undefined && current.clearedAtMs === alarm.clearedAtMs) return;
     if (!this.before.has(key)) this.before.set(key, current ?? null);
-    this.present.set(key, alarm);
+    this.put(key, alarm);
   }
 
   remove(identity: AlarmIdentity): void {
@@ -39,6 +41,14 @@ export class AlarmBook {
     if (current === undefined) return;
     if (!this.before.has(key)) this.before.set(key, current);
     this.present.delete(key);
+    this.byTrip.get(current.trip)?.delete(key);
+  }
+
+  private put(key: string, alarm: Alarm): void {
+    this.present.set(key, alarm);
+    let keys = this.byTrip.get(alarm.trip);
+    if (keys === undefined) this.byTrip.set(alarm.trip, (keys = new Set()));
+    keys.add(key);
   }
 
   /** Ends the current input: returns its net changes and starts a new one. */
@@ -59,9 +69,39 @@ export class AlarmBook {
     return changes;
   }
 
+  /** Discards the pending changes of the current input (after a silent restore). */
+  discard(): void {
+    this.before.clear();
+  }
+
   /** Every alarm currently given by the rules. */
   all(): Alarm[] {
     return [...this.present.values()];
+  }
+
+  /** The alarms of one trip. */
+  forTrip(tripId: string): Alarm[] {
+    const keys = this.byTrip.get(tripId);
+    if (keys === undefined) return [];
+    return [...keys].map((key) => this.present.get(key)!);
+  }
+
+  /** Silently drops a trip's alarms from memory (the trip was evicted; the alarms are not retracted). */
+  forget(tripId: string): void {
+    const keys = this.byTrip.get(tripId);
+    if (keys === undefined) return;
+    for (const key of keys) {
+      this.present.delete(key);
+      this.before.delete(key);
+    }
+    this.byTrip.delete(tripId);
+  }
+
+  /** Silently puts an alarm known from the store (recovery), without reporting a change. */
+  restore(alarm: Alarm): void {
+    const key = alarmKey(alarm);
+    this.put(key, alarm);
+    this.before.delete(key);
   }
 }
 

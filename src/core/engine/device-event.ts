@@ -4,6 +4,7 @@
  */
 import { canonicalJson } from "../canonical-json.js";
 import { compareCodeUnits } from "../domain/model.js";
+import type { MessageInput, ReadInput } from "./inputs.js";
 
 export type SealState = "closed" | "open";
 export type ReadStatus = "intact" | "broken";
@@ -51,6 +52,45 @@ export class DeviceEvent {
 }
 
 const NO_ZONES: readonly number[] = Object.freeze([]);
+
+/** The event a message becomes (its geography is set by the engine, which knows the zones). */
+export function messageEvent(input: MessageInput): DeviceEvent {
+  const position = input.position;
+  return new DeviceEvent(
+    "message",
+    input.atMs,
+    input.receivedAtMs,
+    input.content,
+    position !== undefined && position.valid,
+    position?.lon ?? 0,
+    position?.lat ?? 0,
+    position?.speedKmh ?? 0,
+    input.seal ?? null,
+    input.tamper ?? null,
+    input.batteryPct ?? null,
+    null,
+    null,
+  );
+}
+
+/** The event a passive read becomes: a broken read counts as a tamper message, an intact one as tamper: false. */
+export function readEvent(input: ReadInput): DeviceEvent {
+  return new DeviceEvent(
+    "read",
+    input.atMs,
+    input.atMs,
+    input.content,
+    false,
+    0,
+    0,
+    0,
+    null,
+    input.status === "broken",
+    null,
+    input.office,
+    input.status,
+  );
+}
 
 /** Event-time order of one device's events; same-instant events by their canonical content. */
 export function compareEvents(a: DeviceEvent, b: DeviceEvent): number {

@@ -7,6 +7,8 @@ export class DeviceRuntime {
   readonly reportIntervalS: number | undefined;
   /** One track per trip the device has been armed on, in arming order. */
   readonly tracks: Track[] = [];
+  /** Event time from which the history is complete in memory; earlier events were trimmed. */
+  residentFromMs = -Infinity;
 
   constructor(
     readonly spec: Device,
@@ -23,6 +25,18 @@ export class DeviceRuntime {
   get activeTrack(): Track | undefined {
     const last = this.tracks[this.tracks.length - 1];
     return last !== undefined && last.closeAtMs === null ? last : undefined;
+  }
+
+  /** Adds a track in arming order (a restored older trip may come after newer ones). */
+  addTrack(track: Track): void {
+    let i = this.tracks.length;
+    while (i > 0 && this.tracks[i - 1]!.armAtMs > track.armAtMs) i--;
+    this.tracks.splice(i, 0, track);
+  }
+
+  removeTrack(track: Track): void {
+    const i = this.tracks.indexOf(track);
+    if (i >= 0) this.tracks.splice(i, 1);
   }
 
   /** The track whose window holds `timeMs`; windows of one device never overlap. */

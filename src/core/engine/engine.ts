@@ -4,10 +4,13 @@
  * Pure and incremental: no I/O, no wall clock, no randomness. Time comes with the inputs (event
  * times, arrival times, commands and ticks); the clock is the largest arrival time seen. Each input
  * touches only the runs and timers around it, and its result lists only the net changes it made.
+ *
+ * A host that keeps history in a store can also bring trips back silently (`restoreEvents`,
+ * `restoreTrip`) after a restart or for late data, and let finished trips go (`evictTrip`,
+ * `trimDevice`), so that memory follows the live trips rather than the whole history.
  */
 import { SealwatchError } from "../errors.js";
 import {
-  ALARM_SEVERITY,
   compareAlarms,
   type Alarm,
   type Device,
@@ -17,8 +20,9 @@ import {
 } from "../domain/model.js";
 import { ZoneIndex } from "../geo/zone-index.js";
 import { formatTimeMs } from "../time/rfc3339.js";
-import { AlarmBook, type AlarmChange } from "./alarm-book.js";
-import { DeviceEvent } from "./device-event.js";
+import { AlarmBook } from "./alarm-book.js";
+import { armRefusal, cancelRefusal, disarmRefusal } from "./commands.js";
+import { messageEvent, readEvent, type DeviceEvent } from "./device-event.js";
 import { DeviceRuntime } from "./device-runtime.js";
 import { memoryTimeline, type TimelineFactory } from "./event-sequence.js";
 import type {
@@ -30,14 +34,32 @@ import type {
   ReadInput,
   TripChange,
 } from "./inputs.js";
+import { OpeningRule } from "./rules/opening-rule.js";
+import { restrictedRule, type RunRule } from "./rules/run-rules.js";
+import { checkpointRead, evaluateOverdue, withdrawCheckpointsFrom } from "./rules/trip-alarms.js";
 import { TimerQueue, type Timer } from "./timer-queue.js";
 import { Track } from "./track.js";
 import { TripRuntime } from "./trip-runtime.js";
-import { restrictedRule, type RunRule } from "./rules/run-rules.js";
 
 export interface EngineOptions {
   /** Where device histories live; in memory by default. */
   readonly timeline?: TimelineFactory;
+}
+
+/** What the store recorded about a trip, to bring it back without replaying its inputs. */
+export interface RestoredTripState {
+  readonly armAtMs?: number;
+  readonly closeAtMs?: number;
+  readonly cancelAtMs?: number;
+  /** Recorded transitions; used as they are for closed trips (final), recomputed otherwise. */
+  readonly inTransitAtMs?: number;
+  readonly arrivedAtMs?: number;
+  /** Per device: the latest arrival since arming, and its recorded signal_loss alarms. */
+  readonly signalLoss?: readonly {
+    readonly deviceId: string;
+    readonly lastReceivedAtMs: number;
+    readonly alarms: readonly Alarm[];
+  }[];
 }
 
 const NO_TRIP_CHANGES: TripChange[] = [];
@@ -51,10 +73,9 @@ export class MonitoringEngine {
   private readonly trips = new Map<string, TripRuntime>();
   private readonly book = new AlarmBook();
   private readonly timers = new TimerQueue();
+  private readonly openings = new OpeningRule(this.book);
   private readonly timelineFactory: TimelineFactory;
   private clock: number | null = null;
-  /** The largest openingFixMaxAgeS of any trip: how far after a fix an opening may be located by it. */
-  private maxOpeningFixAgeMs = 0;
   private readonly dirtyTrips = new Set<TripRuntime>();
   private readonly restrictedRules = new Map<number, RunRule>();
 
@@ -78,10 +99,32 @@ export class MonitoringEngine {
     this.zoneKinds = this.zones.map((z) => z.kind);
   }
 
+  /**
+   * Replaces a zone's shape, name or kind. Fixes already received keep the zones they were found in;
+   * the change applies to fixes that arrive from now on.
+   */
+  updateZone(zone: Zone): void {
+    const number = this.zoneNumbers.get(zone.id);
+    if (number === undefined)
+      throw new SealwatchError("UNKNOWN_REFERENCE", `zone "${zone.id}" is not defined`);
+    this.zones[number] = zone;
+    this.zoneIndex = null;
+    this.zoneKinds = this.zones.map((z) => z.kind);
+    this.restrictedRules.delete(number);
+  }
+
+  hasZone(id: string): boolean {
+    return this.zoneNumbers.has(id);
+  }
+
   addDevice(device: Device): void {
     if (this.devices.has(device.id))
       throw new SealwatchError("DUPLICATE_ID", `device "${device.id}" is already defined`);
     this.devices.set(device.id, new DeviceRuntime(device, this.timelineFactory(device.id)));
+  }
+
+  hasDevice(id: string): boolean {
+    return this.devices.has(id);
   }
 
   declareTrip(spec: TripSpec): void {
@@ -91,12 +134,9 @@ export class MonitoringEngine {
       const number = this.zoneNumbers.get(id);
       if (number === undefined)
         throw new SealwatchError("UNKNOWN_REFERENCE", `${role} "${id}" is not a known zone`);
-      if (this.zones[number]!.kind !== "office") {
-        throw new SealwatchError(
-          "INVALID_DEFINITION",
-          `${role} "${id}" is a ${this.zones[number]!.kind} zone, not an office`,
-        );
-      }
+      const kind = this.zones[number]!.kind;
+      if (kind !== "office")
+        throw new SealwatchError("INVALID_DEFINITION", `${role} "${id}" is a ${kind} zone, not an office`);
       return number;
     };
     const origin = office(spec.origin, "origin");
@@ -117,7 +157,11 @@ export class MonitoringEngine {
       this.restrictedRule(zone),
     );
     this.trips.set(spec.id, trip);
-    this.maxOpeningFixAgeMs = Math.max(this.maxOpeningFixAgeMs, trip.rules.openingFixMaxAgeS * 1000);
+    this.openings.maxFixAgeMs = Math.max(this.openings.maxFixAgeMs, trip.rules.openingFixMaxAgeS * 1000);
+  }
+
+  hasTrip(id: string): boolean {
+    return this.trips.has(id);
   }
 
   private restrictedRule(zone: number): RunRule {
@@ -141,6 +185,11 @@ export class MonitoringEngine {
     return this.book.all().sort(compareAlarms);
   }
 
+  /** The alarms of one resident trip, in contract order. */
+  tripAlarms(tripId: string): Alarm[] {
+    return this.book.forTrip(tripId).sort(compareAlarms);
+  }
+
   tripIds(): string[] {
     return [...this.trips.keys()];
   }
@@ -150,6 +199,16 @@ export class MonitoringEngine {
     return trip === undefined
       ? undefined
       : { trip: trip.id, state: trip.state, transitions: trip.transitions() };
+  }
+
+  /** The trip a device is on now (armed, in transit or arrived), if any. */
+  activeTripOf(deviceId: string): string | undefined {
+    return this.devices.get(deviceId)?.activeTrack?.trip.id;
+  }
+
+  /** Event time from which the device's history is complete in memory (-Infinity if never trimmed). */
+  residentFromMs(deviceId: string): number {
+    return this.devices.get(deviceId)?.residentFromMs ?? -Infinity;
   }
 
   // Inputs.
@@ -186,7 +245,7 @@ export class MonitoringEngine {
   }
 
   private finish(status: ApplyStatus): ApplyResult {
-    const alarms: AlarmChange[] = this.book.commit();
+    const alarms = this.book.commit();
     if (status === "accepted" && alarms.length === 0 && this.dirtyTrips.size === 0) return ACCEPTED_UNCHANGED;
     let trips = NO_TRIP_CHANGES;
     if (this.dirtyTrips.size > 0) {
@@ -217,31 +276,21 @@ export class MonitoringEngine {
         `device "${input.device}" is a passive seal: it is read at offices and sends no messages`,
       );
     }
-    const position = input.position;
-    const hasFix = position !== undefined && position.valid;
-    const event = new DeviceEvent(
-      "message",
-      input.atMs,
-      input.receivedAtMs,
-      input.content,
-      hasFix,
-      position?.lon ?? 0,
-      position?.lat ?? 0,
-      position?.speedKmh ?? 0,
-      input.seal ?? null,
-      input.tamper ?? null,
-      input.batteryPct ?? null,
-      null,
-      null,
-    );
+    const event = messageEvent(input);
     if (this.isDuplicate(device, event)) return DUPLICATE;
     if (this.isLate(input.receivedAtMs)) return this.rejectLate(input.receivedAtMs);
     this.advanceClock(input.receivedAtMs);
+    this.insertMessage(device, event, true);
+    device.activeTrack?.received(input.receivedAtMs);
+    return this.finish("accepted");
+  }
 
+  /** Puts a message into the device's timeline and, when `evaluate`, through the rules. */
+  private insertMessage(device: DeviceRuntime, event: DeviceEvent, evaluate: boolean): void {
     const timeline = device.timeline;
     timeline.all.insert(event);
-    const track = device.trackAt(event.atMs);
-    if (hasFix) {
+    const track = evaluate ? device.trackAt(event.atMs) : undefined;
+    if (event.hasFix) {
       this.locate(event);
       const index = timeline.fixes.insert(event);
       if (track !== undefined) {
@@ -249,9 +298,12 @@ export class MonitoringEngine {
         track.fixInserted(index);
         this.tripFixSeen(track.trip, event);
       }
-      this.relocateOpeningsAfter(device, event);
+      if (evaluate) this.openings.fixInserted(device, event);
     }
-    if (event.seal !== null) this.sealInserted(device, event);
+    if (event.seal !== null) {
+      if (evaluate) this.openings.sealInserted(device, event);
+      else timeline.seals.insert(event);
+    }
     if (event.tamper !== null) {
       const index = timeline.tampers.insert(event);
       if (track !== undefined) track.tamperInserted(index);
@@ -260,8 +312,6 @@ export class MonitoringEngine {
       const index = timeline.batteries.insert(event);
       if (track !== undefined) track.batteryInserted(index);
     }
-    device.activeTrack?.received(input.receivedAtMs);
-    return this.finish("accepted");
   }
 
   private applyRead(input: ReadInput): ApplyResult {
@@ -274,40 +324,28 @@ export class MonitoringEngine {
     }
     const zone = this.zoneNumbers.get(input.office);
     if (zone === undefined) return reject(`unknown office "${input.office}"`);
-    if (this.zones[zone]!.kind !== "office")
-      return reject(`zone "${input.office}" is a ${this.zones[zone]!.kind} zone, not an office`);
-    const event = new DeviceEvent(
-      "read",
-      input.atMs,
-      input.atMs,
-      input.content,
-      false,
-      0,
-      0,
-      0,
-      null,
-      input.status === "broken",
-      null,
-      input.office,
-      input.status,
-    );
+    const kind = this.zones[zone]!.kind;
+    if (kind !== "office") return reject(`zone "${input.office}" is a ${kind} zone, not an office`);
+    const event = readEvent(input);
     if (this.isDuplicate(device, event)) return DUPLICATE;
     if (this.isLate(input.atMs)) return this.rejectLate(input.atMs);
     this.advanceClock(input.atMs);
+    this.insertRead(device, event, true);
+    return this.finish("accepted");
+  }
 
+  private insertRead(device: DeviceRuntime, event: DeviceEvent, evaluate: boolean): void {
     const timeline = device.timeline;
     timeline.all.insert(event);
     timeline.reads.insert(event);
     const tamperIndex = timeline.tampers.insert(event);
-    const track = device.trackAt(event.atMs);
-    if (track !== undefined) {
-      track.tamperInserted(tamperIndex);
-      this.checkpointRead(track, event);
-      if (input.office === track.trip.spec.destination && track.trip.destinationReadSeen(event.atMs)) {
-        this.tripMoved(track.trip);
-      }
+    const track = evaluate ? device.trackAt(event.atMs) : undefined;
+    if (track === undefined) return;
+    track.tamperInserted(tamperIndex);
+    checkpointRead(this.book, track, event);
+    if (event.office === track.trip.spec.destination && track.trip.destinationReadSeen(event.atMs)) {
+      this.tripMoved(track.trip);
     }
-    return this.finish("accepted");
   }
 
   // Geography of a fix, independent of any trip.
@@ -326,7 +364,7 @@ export class MonitoringEngine {
     }
   }
 
-  // Trip transitions.
+  // Trip transitions and overdue.
 
   private tripFixSeen(trip: TripRuntime, fix: DeviceEvent): void {
     if (trip.final) return;
@@ -337,121 +375,21 @@ export class MonitoringEngine {
 
   private tripMoved(trip: TripRuntime): void {
     this.dirtyTrips.add(trip);
-    if (trip.overdueChecked) this.evaluateOverdue(trip);
-  }
-
-  // Unauthorized opening.
-
-  /** A seal-carrying message was inserted: the seal transitions at it and at the next one may change. */
-  private sealInserted(device: DeviceRuntime, event: DeviceEvent): void {
-    const seals = device.timeline.seals;
-    const index = seals.insert(event);
-    this.evaluateSealTransition(device, index);
-    if (index + 1 < seals.length) this.evaluateSealTransition(device, index + 1);
-  }
-
-  private evaluateSealTransition(device: DeviceRuntime, index: number): void {
-    const seals = device.timeline.seals;
-    const event = seals.get(index);
-    const previous = index > 0 ? seals.get(index - 1) : undefined;
-    const isOpening = previous !== undefined && previous.seal === "closed" && event.seal === "open";
-    const wasOpening = event.isOpening;
-    if (isOpening !== wasOpening) {
-      event.isOpening = isOpening;
-      if (isOpening) device.timeline.openings.insert(event);
-      else device.timeline.openings.remove(event);
-    }
-    // Nothing to raise or withdraw for an event that is not, and was not, an opening.
-    if (isOpening || wasOpening) this.evaluateOpening(device, event);
-  }
-
-  /** Raises or withdraws the unauthorized_opening alarm of one seal event. */
-  private evaluateOpening(device: DeviceRuntime, event: DeviceEvent): void {
-    const track = device.trackAt(event.atMs);
-    if (track === undefined) return;
-    const identity = {
-      type: "unauthorized_opening" as const,
-      trip: track.trip.id,
-      device: device.id,
-      startedAtMs: event.atMs,
-    };
-    if (event.isOpening && !this.openedInOffice(device, event, track.trip.rules.openingFixMaxAgeS * 1000)) {
-      this.book.set({ ...identity, severity: ALARM_SEVERITY.unauthorized_opening, clearedAtMs: null });
-    } else {
-      this.book.remove(identity);
-    }
-  }
-
-  /** Whether the opening is located inside an office: by its own fix, else by a recent enough earlier fix. */
-  private openedInOffice(device: DeviceRuntime, event: DeviceEvent, maxAgeMs: number): boolean {
-    if (event.hasFix) return event.inOffice;
-    const fixes = device.timeline.fixes;
-    const before = fixes.lowerBoundTime(event.atMs) - 1;
-    if (before < 0) return false;
-    const fix = fixes.get(before);
-    return event.atMs - fix.atMs <= maxAgeMs && fix.inOffice;
-  }
-
-  /** A fix may now be the one that locates openings shortly after it. */
-  private relocateOpeningsAfter(device: DeviceRuntime, fix: DeviceEvent): void {
-    const openings = device.timeline.openings;
-    if (openings.length === 0) return;
-    const from = openings.lowerBoundTime(fix.atMs + 1);
-    const to = openings.lowerBoundTime(fix.atMs + this.maxOpeningFixAgeMs + 1);
-    for (let i = from; i < to; i++) this.evaluateOpening(device, openings.get(i));
-  }
-
-  // Unexpected checkpoint.
-
-  private checkpointRead(track: Track, read: DeviceEvent): void {
-    const expected = track.trip.expectedOffices;
-    if (expected === null || expected.has(read.office!)) return;
-    this.book.set({
-      type: "unexpected_checkpoint",
-      severity: ALARM_SEVERITY.unexpected_checkpoint,
-      trip: track.trip.id,
-      device: track.device.id,
-      startedAtMs: read.atMs,
-      clearedAtMs: null,
-    });
-  }
-
-  // Overdue.
-
-  private evaluateOverdue(trip: TripRuntime): void {
-    const identity = { type: "overdue" as const, trip: trip.id, device: null, startedAtMs: trip.deadlineMs };
-    const deadline = trip.deadlineMs;
-    const late =
-      trip.armAtMs !== null &&
-      this.clock !== null &&
-      this.clock > deadline &&
-      !(trip.arrivedAtMs !== null && trip.arrivedAtMs <= deadline) &&
-      !(trip.closeAtMs !== null && trip.closeAtMs <= deadline);
-    if (!late) {
-      this.book.remove(identity);
-      return;
-    }
-    const ends = [trip.arrivedAtMs, trip.closeAtMs].filter((t): t is number => t !== null);
-    this.book.set({
-      ...identity,
-      severity: ALARM_SEVERITY.overdue,
-      clearedAtMs: ends.length === 0 ? null : Math.min(...ends),
-    });
+    if (trip.overdueChecked) evaluateOverdue(this.book, trip, this.clock);
   }
 
   private overdueTimer(trip: TripRuntime): Timer {
-    const timer: Timer = {
+    return {
       dueMs: trip.deadlineMs,
       queued: false,
       get pending() {
-        return !trip.overdueChecked;
+        return !trip.overdueChecked && !trip.evicted;
       },
       fire: () => {
         trip.overdueChecked = true;
-        this.evaluateOverdue(trip);
+        evaluateOverdue(this.book, trip, this.clock);
       },
     };
-    return timer;
   }
 
   // Commands.
@@ -462,7 +400,7 @@ export class MonitoringEngine {
     if (this.isLate(input.atMs)) return this.rejectLate(input.atMs);
     switch (input.command) {
       case "arm": {
-        const refusal = this.armRefusal(trip, input.atMs);
+        const refusal = armRefusal(trip, this.devicesOf(trip), input.atMs);
         if (refusal !== null) return reject(`arm refused: ${refusal}`);
         this.advanceClock(input.atMs);
         this.arm(trip, input.atMs);
@@ -476,8 +414,8 @@ export class MonitoringEngine {
         return this.finish("accepted");
       }
       case "cancel": {
-        if (trip.state !== "declared")
-          return reject(`cancel refused: trip ${trip.id} is ${trip.state}, not declared`);
+        const refusal = cancelRefusal(trip);
+        if (refusal !== null) return reject(`cancel refused: ${refusal}`);
         this.advanceClock(input.atMs);
         trip.cancelAtMs = input.atMs;
         this.dirtyTrips.add(trip);
@@ -486,63 +424,42 @@ export class MonitoringEngine {
     }
   }
 
-  private armRefusal(trip: TripRuntime, atMs: number): string | null {
-    if (trip.state !== "declared") return `trip ${trip.id} is ${trip.state}, not declared`;
-    if (atMs > trip.deadlineMs)
-      return `the deadline ${formatTimeMs(trip.deadlineMs)} of trip ${trip.id} has passed`;
-    for (const id of trip.spec.devices) {
-      const device = this.devices.get(id)!;
-      const other = device.activeTrack;
-      if (other !== undefined)
-        return `device ${id} is on trip ${other.trip.id}, which is ${other.trip.state}`;
-    }
-    for (const id of trip.spec.devices) {
-      const device = this.devices.get(id)!;
-      if (device.spec.class === "passive") {
-        const reads = device.timeline.reads;
-        let latest: DeviceEvent | undefined;
-        for (let i = reads.length - 1; i >= 0; i--) {
-          const read = reads.get(i);
-          if (read.office === trip.spec.origin) {
-            latest = read;
-            break;
-          }
-        }
-        if (latest === undefined) return `passive seal ${id} has not been read at ${trip.spec.origin}`;
-        if (latest.readStatus !== "intact")
-          return `passive seal ${id} was last read ${latest.readStatus} at ${trip.spec.origin}`;
-      } else {
-        const latest = device.timeline.seals.last();
-        if (latest === undefined) return `device ${id} has not reported its seal state`;
-        if (latest.seal !== "closed") return `seal of ${id} is ${latest.seal}, not closed`;
-      }
-    }
-    return null;
+  private devicesOf(trip: TripRuntime): DeviceRuntime[] {
+    return trip.spec.devices.map((id) => this.devices.get(id)!);
   }
 
   private arm(trip: TripRuntime, atMs: number): void {
     trip.armAtMs = atMs;
     if (!trip.positionReporting) trip.inTransitAtMs = atMs;
     this.dirtyTrips.add(trip);
-    for (const id of trip.spec.devices) {
-      const device = this.devices.get(id)!;
+    for (const device of this.devicesOf(trip)) {
       const track = new Track(trip, device, atMs, this.book, this.timers);
-      device.tracks.push(track);
+      device.addTrack(track);
       trip.tracks.push(track);
-      track.opened();
-      // Events at exactly the arming time that arrived before the command belong to the window.
-      const { fixes, seals, reads } = device.timeline;
-      for (let i = fixes.lowerBoundTime(atMs); i < fixes.length; i++) this.tripFixSeen(trip, fixes.get(i));
-      for (let i = seals.lowerBoundTime(atMs); i < seals.length; i++)
-        this.evaluateOpening(device, seals.get(i));
-      for (let i = reads.lowerBoundTime(atMs); i < reads.length; i++) {
-        const read = reads.get(i);
-        this.checkpointRead(track, read);
-        if (read.office === trip.spec.destination && trip.destinationReadSeen(read.atMs))
-          this.dirtyTrips.add(trip);
-      }
+      this.openWindow(track, true);
     }
     this.timers.schedule(this.overdueTimer(trip));
+  }
+
+  /**
+   * Evaluates what already lies in a track's window: events at exactly the arming time that arrived
+   * before the command, or, on restore, everything the store brought back.
+   */
+  private openWindow(track: Track, scheduleSignalLoss: boolean): void {
+    const trip = track.trip;
+    const device = track.device;
+    track.opened(scheduleSignalLoss);
+    const { fixes, reads } = device.timeline;
+    const hi = track.closeAtMs === null ? fixes.length : fixes.lowerBoundTime(track.closeAtMs);
+    for (let i = fixes.lowerBoundTime(track.armAtMs); i < hi; i++) this.tripFixSeen(trip, fixes.get(i));
+    this.openings.evaluateFrom(device, track.armAtMs);
+    const readsHi = track.closeAtMs === null ? reads.length : reads.lowerBoundTime(track.closeAtMs);
+    for (let i = reads.lowerBoundTime(track.armAtMs); i < readsHi; i++) {
+      const read = reads.get(i);
+      checkpointRead(this.book, track, read);
+      if (read.office === trip.spec.destination && trip.destinationReadSeen(read.atMs))
+        this.dirtyTrips.add(trip);
+    }
   }
 
   private close(trip: TripRuntime, atMs: number): void {
@@ -551,40 +468,130 @@ export class MonitoringEngine {
     for (const track of trip.tracks) {
       track.closed(atMs);
       // Events at exactly the closing time leave the window: their point alarms go.
-      const device = track.device;
-      const { seals, reads } = device.timeline;
-      for (let i = seals.lowerBoundTime(atMs); i < seals.length; i++) {
-        this.book.remove({
-          type: "unauthorized_opening",
-          trip: trip.id,
-          device: device.id,
-          startedAtMs: seals.get(i).atMs,
-        });
-      }
-      for (let i = reads.lowerBoundTime(atMs); i < reads.length; i++) {
-        this.book.remove({
-          type: "unexpected_checkpoint",
-          trip: trip.id,
-          device: device.id,
-          startedAtMs: reads.get(i).atMs,
-        });
-      }
+      this.openings.withdrawFrom(track.device, trip.id, atMs);
+      withdrawCheckpointsFrom(this.book, track, atMs);
     }
-    this.evaluateOverdue(trip);
+    evaluateOverdue(this.book, trip, this.clock);
   }
-}
 
-function disarmRefusal(trip: TripRuntime, input: CommandInput): string | null {
-  const state = trip.state;
-  if (state === "arrived") return null;
-  if (state === "armed" || state === "in_transit") {
-    if (input.force !== true) return `trip ${trip.id} is ${state}, not arrived`;
-    if (input.reason === undefined || !/\S/.test(input.reason)) {
-      return `trip ${trip.id} is ${state} and the forced disarm has no reason`;
-    }
-    return null;
+  // Restoring and forgetting state (for a host that keeps history in a store).
+
+  /** Moves the clock forward to `clockMs` without firing anything yet; never moves it back. */
+  restoreClock(clockMs: number): void {
+    if (this.clock === null || clockMs > this.clock) this.clock = clockMs;
   }
-  return `trip ${trip.id} is ${state}, not arrived`;
+
+  /**
+   * Silently adds events the store already holds (accepted earlier): no rule runs, no change is
+   * reported, the clock does not move. Duplicates of resident events are skipped. Restore the events
+   * of a trip's window before `restoreTrip`.
+   */
+  restoreEvents(deviceId: string, inputs: readonly (MessageInput | ReadInput)[]): number {
+    const device = this.devices.get(deviceId);
+    if (device === undefined)
+      throw new SealwatchError("UNKNOWN_REFERENCE", `device "${deviceId}" is not defined`);
+    let added = 0;
+    for (const input of inputs) {
+      const event = input.type === "message" ? messageEvent(input) : readEvent(input);
+      if (this.isDuplicate(device, event)) continue;
+      if (input.type === "message") this.insertMessage(device, event, false);
+      else this.insertRead(device, event, false);
+      added++;
+    }
+    if (added > 0) this.openings.recomputeAll(device);
+    this.book.discard();
+    return added;
+  }
+
+  /**
+   * Brings a trip back as the store recorded it and rebuilds its rule state from the resident events,
+   * silently. Returns the trip's alarms as the rules now give them (signal_loss as recorded): the
+   * host compares them with its records.
+   */
+  restoreTrip(spec: TripSpec, state: RestoredTripState): Alarm[] {
+    if (!this.trips.has(spec.id)) this.declareTrip(spec);
+    const trip = this.trips.get(spec.id)!;
+    if (trip.armAtMs !== null || trip.cancelAtMs !== null) {
+      throw new SealwatchError("DUPLICATE_ID", `trip "${spec.id}" is already in memory`);
+    }
+    if (state.cancelAtMs !== undefined) {
+      trip.cancelAtMs = state.cancelAtMs;
+      this.book.discard();
+      return [];
+    }
+    if (state.armAtMs === undefined) return [];
+    const armAtMs = state.armAtMs;
+    trip.armAtMs = armAtMs;
+    if (state.closeAtMs !== undefined) {
+      trip.closeAtMs = state.closeAtMs;
+      trip.inTransitAtMs = state.inTransitAtMs ?? null;
+      trip.arrivedAtMs = state.arrivedAtMs ?? null;
+    } else if (!trip.positionReporting) {
+      trip.inTransitAtMs = armAtMs;
+    }
+    for (const device of this.devicesOf(trip)) {
+      const track = new Track(trip, device, armAtMs, this.book, this.timers);
+      track.closeAtMs = state.closeAtMs ?? null;
+      device.addTrack(track);
+      trip.tracks.push(track);
+      const signal = state.signalLoss?.find((s) => s.deviceId === device.id);
+      if (signal !== undefined) {
+        for (const alarm of signal.alarms) this.book.restore(alarm);
+        const open = signal.alarms.find((alarm) => alarm.clearedAtMs === null);
+        track.restoreSignalLoss(signal.lastReceivedAtMs, open ?? null);
+      }
+      this.openWindow(track, state.closeAtMs === undefined);
+    }
+    if (this.clock !== null && this.clock > trip.deadlineMs) {
+      trip.overdueChecked = true;
+      evaluateOverdue(this.book, trip, this.clock);
+    } else if (state.closeAtMs === undefined) {
+      this.timers.schedule(this.overdueTimer(trip));
+    }
+    this.book.discard();
+    this.dirtyTrips.delete(trip);
+    return this.tripAlarms(trip.id);
+  }
+
+  /**
+   * Forgets a closed or cancelled trip: its rule state and its alarms leave memory (they are not
+   * retracted). Late data for it needs `restoreTrip` again.
+   */
+  evictTrip(tripId: string): void {
+    const trip = this.trips.get(tripId);
+    if (trip === undefined) return;
+    if (!trip.final && trip.armAtMs !== null) {
+      throw new SealwatchError(
+        "INVALID_DEFINITION",
+        `trip "${tripId}" is ${trip.state}: only closed or cancelled trips can be evicted`,
+      );
+    }
+    for (const track of trip.tracks) track.device.removeTrack(track);
+    trip.evicted = true;
+    this.book.forget(tripId);
+    this.trips.delete(tripId);
+  }
+
+  /**
+   * Drops a device's events older than `beforeMs` that no resident trip window needs, keeping the
+   * latest seal message and fix before the cut (they decide openings after it). Late events older
+   * than the cut need `restoreEvents` first.
+   */
+  trimDevice(deviceId: string, beforeMs: number): void {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return;
+    let cut = beforeMs;
+    for (const track of device.tracks) cut = Math.min(cut, track.armAtMs - this.openings.maxFixAgeMs);
+    if (cut <= device.residentFromMs) return;
+    const { all, fixes, seals, tampers, batteries, openings } = device.timeline;
+    all.removeRange(0, all.lowerBoundTime(cut));
+    fixes.removeRange(0, fixes.lowerBoundTime(cut) - 1);
+    seals.removeRange(0, seals.lowerBoundTime(cut) - 1);
+    tampers.removeRange(0, tampers.lowerBoundTime(cut));
+    batteries.removeRange(0, batteries.lowerBoundTime(cut));
+    openings.removeRange(0, openings.lowerBoundTime(cut));
+    device.residentFromMs = cut;
+  }
 }
 
 const ACCEPTED_UNCHANGED: ApplyResult = Object.freeze({ status: "accepted", alarms: [], trips: [] });

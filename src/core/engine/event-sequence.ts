@@ -15,6 +15,8 @@ export interface EventSequence {
   indexOf(event: DeviceEvent): number;
   /** Removes `event` if present. */
   remove(event: DeviceEvent): void;
+  /** Removes the events at index positions [from, to). */
+  removeRange(from: number, to: number): void;
   last(): DeviceEvent | undefined;
 }
 
@@ -90,6 +92,12 @@ export class ArrayEventSequence implements EventSequence {
     }
     if (items[lo] !== event) throw new Error("event is not in the sequence");
     return lo;
+  }
+
+  removeRange(from: number, to: number): void {
+    if (to <= from) return;
+    this.items.splice(from, to - from);
+    this.reshapes++;
   }
 
   remove(event: DeviceEvent): void {

@@ -129,8 +129,8 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
     this.battery.inserted(batteries, this.lo(batteries), this.hi(batteries), index);
   }
 
-  /** The window opened (arming): evaluates whatever events already fall inside it. */
-  opened(): void {
+  /** The window opened (arming or restore): evaluates whatever events already fall inside it. */
+  opened(scheduleSignalLoss: boolean): void {
     const { fixes, tampers, batteries } = this.device.timeline;
     const lo = this.lo(fixes);
     const hi = this.hi(fixes);
@@ -150,7 +150,13 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
       this.battery ??= new RunTracker(this.trip.batteryRule, this);
       this.battery.rebuild(batteries, this.lo(batteries), this.hi(batteries));
     }
-    if (this.signalLossMs !== null) this.timers.schedule(this);
+    if (scheduleSignalLoss && this.signalLossMs !== null) this.timers.schedule(this);
+  }
+
+  /** Restores the signal-loss state the store recorded: the latest arrival and the open alarm, if any. */
+  restoreSignalLoss(lastReceivedAtMs: number, open: Alarm | null): void {
+    this.lastReceivedAtMs = lastReceivedAtMs;
+    this.openSignalLoss = open;
   }
 
   /** The window closed at `closeAtMs` (disarm): events at or after it leave the rules. */

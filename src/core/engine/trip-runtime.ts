@@ -31,6 +31,8 @@ export class TripRuntime {
   cancelAtMs: number | null = null;
   /** Whether the clock has passed the deadline since arming (the overdue check has run). */
   overdueChecked = false;
+  /** Set when the engine let the trip go (its state lives in the store only). */
+  evicted = false;
   /** Event times of qualifying arrivals (fixes inside the destination, or destination reads), sorted. */
   private readonly arrivalCandidates: number[] = [];
 
