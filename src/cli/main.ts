@@ -3,9 +3,10 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UsageError, processIo, type Command, type CommandIo } from "./command.js";
+import { decodeCommand } from "./decode-command.js";
 import { replayCommand } from "./replay-command.js";
 
-const COMMANDS: readonly Command[] = [replayCommand];
+const COMMANDS: readonly Command[] = [replayCommand, decodeCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

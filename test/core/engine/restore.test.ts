@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { alarmKey, type Alarm } from "../../../src/core/domain/model.js";
-import { MonitoringEngine } from "../../../src/core/engine/engine.js";
+import type { MonitoringEngine } from "../../../src/core/engine/engine.js";
 import type { EngineInput, MessageInput, ReadInput } from "../../../src/core/engine/inputs.js";
 import { parseInput } from "../../../src/scenario/input.js";
 import { buildEngine } from "../../../src/scenario/replay.js";
