@@ -9,37 +9,119 @@ import type { MessageInput, ReadInput } from "./inputs.js";
 export type SealState = "closed" | "open";
 export type ReadStatus = "intact" | "broken";
 
+const HAS_FIX = 1;
+const IN_OFFICE = 2;
+const EXEMPT = 4;
+const OUT_OF_CORRIDOR = 8;
+const IS_OPENING = 16;
+const SEAL_PRESENT = 32;
+const SEAL_OPEN = 64;
+const TAMPER_PRESENT = 128;
+const TAMPER_TRUE = 256;
+const IS_READ = 512;
+
+/**
+ * Kept compact (a device's history holds one per message): booleans and three-state fields share one
+ * integer of flags, and an absent battery level is NaN, so that every number stays unboxed.
+ */
 export class DeviceEvent {
   /** Zone numbers (see `ZoneIndex`) that contain the fix; empty without a fix. */
   zones: readonly number[] = NO_ZONES;
-  /** Inside any office zone. */
-  inOffice = false;
-  /** Inside any office or rest zone: exempt from deviation and stop rules. */
-  exempt = false;
-  /** Farther than the corridor from its trip's route; set when the fix joins a trip's window. */
-  outOfCorridor = false;
-  /** Whether the seal goes from closed to open at this event (an opening to locate). */
-  isOpening = false;
-  private contentText: string | undefined;
+  private flags: number;
+  private readonly battery: number;
+  private contentText: string | undefined = undefined;
 
   constructor(
-    readonly kind: "message" | "read",
+    kind: "message" | "read",
     readonly atMs: number,
     readonly receivedAtMs: number,
     /** The input whose canonical form, without `at` and `receivedAt`, is this event's content. */
     private readonly contentSource: object,
-    /** True when the event carries a valid position. */
-    readonly hasFix: boolean,
+    hasFix: boolean,
     readonly lon: number,
     readonly lat: number,
     /** Speed of the fix; a fix without speed counts as 0. */
     readonly speedKmh: number,
-    readonly seal: SealState | null,
-    readonly tamper: boolean | null,
-    readonly batteryPct: number | null,
+    seal: SealState | null,
+    tamper: boolean | null,
+    batteryPct: number | null,
+    /** The office of a passive read. */
     readonly office: string | null,
-    readonly readStatus: ReadStatus | null,
-  ) {}
+  ) {
+    let flags = kind === "read" ? IS_READ : 0;
+    if (hasFix) flags |= HAS_FIX;
+    if (seal !== null) flags |= seal === "open" ? SEAL_PRESENT | SEAL_OPEN : SEAL_PRESENT;
+    if (tamper !== null) flags |= tamper ? TAMPER_PRESENT | TAMPER_TRUE : TAMPER_PRESENT;
+    this.flags = flags;
+    this.battery = batteryPct ?? Number.NaN;
+  }
+
+  get kind(): "message" | "read" {
+    return (this.flags & IS_READ) !== 0 ? "read" : "message";
+  }
+
+  /** True when the event carries a valid position. */
+  get hasFix(): boolean {
+    return (this.flags & HAS_FIX) !== 0;
+  }
+
+  get seal(): SealState | null {
+    const flags = this.flags;
+    if ((flags & SEAL_PRESENT) === 0) return null;
+    return (flags & SEAL_OPEN) !== 0 ? "open" : "closed";
+  }
+
+  /** A broken passive read counts as tamper: true, an intact one as tamper: false. */
+  get tamper(): boolean | null {
+    const flags = this.flags;
+    if ((flags & TAMPER_PRESENT) === 0) return null;
+    return (flags & TAMPER_TRUE) !== 0;
+  }
+
+  get batteryPct(): number | null {
+    return Number.isNaN(this.battery) ? null : this.battery;
+  }
+
+  get readStatus(): ReadStatus | null {
+    if ((this.flags & IS_READ) === 0) return null;
+    return (this.flags & TAMPER_TRUE) !== 0 ? "broken" : "intact";
+  }
+
+  /** Inside any office zone. */
+  get inOffice(): boolean {
+    return (this.flags & IN_OFFICE) !== 0;
+  }
+
+  set inOffice(value: boolean) {
+    this.flags = value ? this.flags | IN_OFFICE : this.flags & ~IN_OFFICE;
+  }
+
+  /** Inside any office or rest zone: exempt from deviation and stop rules. */
+  get exempt(): boolean {
+    return (this.flags & EXEMPT) !== 0;
+  }
+
+  set exempt(value: boolean) {
+    this.flags = value ? this.flags | EXEMPT : this.flags & ~EXEMPT;
+  }
+
+  /** Farther than the corridor from its trip's route; set when the fix joins a trip's window. */
+  get outOfCorridor(): boolean {
+    return (this.flags & OUT_OF_CORRIDOR) !== 0;
+  }
+
+  set outOfCorridor(value: boolean) {
+    this.flags = value ? this.flags | OUT_OF_CORRIDOR : this.flags & ~OUT_OF_CORRIDOR;
+  }
+
+  /** Whether the seal goes from closed to open at this event (an opening to locate). */
+  get isOpening(): boolean {
+    return (this.flags & IS_OPENING) !== 0;
+  }
+
+  set isOpening(value: boolean) {
+    this.flags = value ? this.flags | IS_OPENING : this.flags & ~IS_OPENING;
+  }
 
   /** RFC 8785 serialisation of the event without `at` and `receivedAt`: equal content means a retransmission. */
   get content(): string {
@@ -69,7 +151,6 @@ export function messageEvent(input: MessageInput): DeviceEvent {
     input.tamper ?? null,
     input.batteryPct ?? null,
     null,
-    null,
   );
 }
 
@@ -88,7 +169,6 @@ export function readEvent(input: ReadInput): DeviceEvent {
     input.status === "broken",
     null,
     input.office,
-    input.status,
   );
 }
 

@@ -27,8 +27,8 @@ export interface RunPolicy {
 }
 
 /** Receives every change of the run set: the runs removed and the runs that replace them. */
-export interface RunSink<R> {
-  replaced(rule: R, removed: readonly Run[], added: readonly Run[]): void;
+export interface RunSink<R extends { readonly policy: RunPolicy }> {
+  replaced(tracker: RunTracker<R>, removed: readonly Run[], added: readonly Run[]): void;
 }
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
@@ -48,6 +48,24 @@ export class RunTracker<R extends { readonly policy: RunPolicy }> {
   /** Current runs, in order (for tests and inspection). */
   get current(): readonly Run[] {
     return this.runs;
+  }
+
+  /**
+   * The runs whose first event has event time `timeMs`, in order. Several runs can start at one
+   * instant when same-instant events of different content end and restart a run.
+   */
+  runsStartingAt(timeMs: number): Run[] {
+    const runs = this.runs;
+    let lo = 0;
+    let hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (runs[mid]!.first.atMs < timeMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: Run[] = [];
+    for (let i = lo; i < runs.length && runs[i]!.first.atMs === timeMs; i++) found.push(runs[i]!);
+    return found;
   }
 
   /** Index of the run whose span contains `event`, or -1. */
@@ -195,6 +213,6 @@ export class RunTracker<R extends { readonly policy: RunPolicy }> {
     } else {
       this.runs.splice(from, to - from, ...added);
     }
-    this.sink.replaced(this.rule, removed, added);
+    this.sink.replaced(this, removed, added);
   }
 }

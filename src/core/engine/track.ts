@@ -66,7 +66,8 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
 
   // Run changes become alarm changes.
 
-  replaced(rule: RunRule, removed: readonly Run[], added: readonly Run[]): void {
+  replaced(tracker: Tracker, removed: readonly Run[], added: readonly Run[]): void {
+    const rule = tracker.rule;
     const { qualifies, clears } = rule;
     if (removed.length === 1 && added.length === 1) {
       // The usual change: the open run grew by one event.
@@ -79,10 +80,21 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
         if (was && is && (!clears || before.next === after.next)) return;
       }
     }
+    // An alarm is identified by its run's first event time. When same-instant events end a run and
+    // start another at that instant, both runs share one identity: the alarm then follows the last
+    // of them, the state the condition is in after that instant.
+    const instants = new Set<number>();
+    for (const run of removed) instants.add(run.first.atMs);
+    for (const run of added) instants.add(run.first.atMs);
     const trip = this.trip.id;
     const device = this.device.id;
-    for (const run of removed) if (qualifies(run)) this.book.remove(runAlarm(rule, trip, device, run));
-    for (const run of added) if (qualifies(run)) this.book.set(runAlarm(rule, trip, device, run));
+    for (const atMs of instants) {
+      const runs = tracker.runsStartingAt(atMs);
+      let last: Run | undefined;
+      for (const run of runs) if (qualifies(run)) last = run;
+      if (last === undefined) this.book.remove({ type: rule.type, trip, device, startedAtMs: atMs, ...(rule.zone === undefined ? {} : { zone: rule.zone }) });
+      else this.book.set(runAlarm(rule, trip, device, last));
+    }
   }
 
   private restrictedTracker(zone: number): Tracker {

@@ -73,7 +73,11 @@ export class OpeningRule {
     }
   }
 
-  /** Raises or withdraws the alarm of one seal event. */
+  /**
+   * Raises or withdraws the alarm at a seal event's instant. The alarm's identity is the instant, so
+   * it stands if any opening at that instant (same-instant messages of different content) is
+   * unauthorized.
+   */
   evaluate(device: DeviceRuntime, event: DeviceEvent): void {
     const track = device.trackAt(event.atMs);
     if (track === undefined) return;
@@ -83,7 +87,18 @@ export class OpeningRule {
       device: device.id,
       startedAtMs: event.atMs,
     };
-    if (event.isOpening && !openedInOffice(device, event, track.trip.rules.openingFixMaxAgeS * 1000)) {
+    const maxAgeMs = track.trip.rules.openingFixMaxAgeS * 1000;
+    const openings = device.timeline.openings;
+    let unauthorized = false;
+    for (let i = openings.lowerBoundTime(event.atMs); i < openings.length; i++) {
+      const opening = openings.get(i);
+      if (opening.atMs !== event.atMs) break;
+      if (!openedInOffice(device, opening, maxAgeMs)) {
+        unauthorized = true;
+        break;
+      }
+    }
+    if (unauthorized) {
       this.book.set({ ...identity, severity: ALARM_SEVERITY.unauthorized_opening, clearedAtMs: null });
     } else {
       this.book.remove(identity);
