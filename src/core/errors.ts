@@ -13,7 +13,10 @@ export const ERROR_CODES = {
   STORE_LOCKED: { status: 503, description: "Another process has the database open for writing." },
   STORE_READ_ONLY: { status: 503, description: "The database is read-only; nothing was written." },
   STORE_FULL: { status: 507, description: "The database or its disk is full; nothing was written." },
-  STORE_CONFLICT: { status: 409, description: "A write conflicts with what is stored (an id or a name in use)." },
+  STORE_CONFLICT: {
+    status: 409,
+    description: "A write conflicts with what is stored (an id or a name in use).",
+  },
   STORE_NOT_EXPORTED: {
     status: 409,
     description: "A readings partition cannot be dropped before it has been exported.",

@@ -92,7 +92,14 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
       const runs = tracker.runsStartingAt(atMs);
       let last: Run | undefined;
       for (const run of runs) if (qualifies(run)) last = run;
-      if (last === undefined) this.book.remove({ type: rule.type, trip, device, startedAtMs: atMs, ...(rule.zone === undefined ? {} : { zone: rule.zone }) });
+      if (last === undefined)
+        this.book.remove({
+          type: rule.type,
+          trip,
+          device,
+          startedAtMs: atMs,
+          ...(rule.zone === undefined ? {} : { zone: rule.zone }),
+        });
       else this.book.set(runAlarm(rule, trip, device, last));
     }
   }
