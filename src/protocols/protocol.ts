@@ -8,12 +8,7 @@ import type { NormalizedReading } from "../core/domain/reading.js";
 
 /** Why a frame or a byte run was rejected; counted by reason in the metrics. */
 export type RejectionReason =
-  | "malformed"
-  | "oversized"
-  | "bad_checksum"
-  | "unsupported"
-  | "unknown_device"
-  | "implausible";
+  "malformed" | "oversized" | "bad_checksum" | "unsupported" | "unknown_device" | "implausible";
 
 export interface Rejection {
   readonly reason: RejectionReason;
