@@ -4,16 +4,21 @@ import type { DeviceTimeline } from "./event-sequence.js";
 import type { Track } from "./track.js";
 
 export class DeviceRuntime {
-  readonly reportIntervalS: number | undefined;
+  reportIntervalS: number | undefined;
   /** One track per trip the device has been armed on, in arming order. */
   readonly tracks: Track[] = [];
   /** Event time from which the history is complete in memory; earlier events were trimmed. */
   residentFromMs = -Infinity;
 
   constructor(
-    readonly spec: Device,
+    public spec: Device,
     readonly timeline: DeviceTimeline,
   ) {
+    this.reportIntervalS = spec.reportIntervalS ?? defaultReportIntervalS(spec.class);
+  }
+
+  redefine(spec: Device): void {
+    this.spec = spec;
     this.reportIntervalS = spec.reportIntervalS ?? defaultReportIntervalS(spec.class);
   }
 

@@ -117,10 +117,32 @@ export class MonitoringEngine {
     return this.zoneNumbers.has(id);
   }
 
-  addDevice(device: Device): void {
+  /**
+   * Adds a device. A host whose history lives in a store passes `historyInStore`: the device's
+   * history then counts as not in memory until `restoreEvents` brings it back.
+   */
+  addDevice(device: Device, options: { historyInStore?: boolean } = {}): void {
     if (this.devices.has(device.id))
       throw new SealwatchError("DUPLICATE_ID", `device "${device.id}" is already defined`);
-    this.devices.set(device.id, new DeviceRuntime(device, this.timelineFactory(device.id)));
+    const runtime = new DeviceRuntime(device, this.timelineFactory(device.id));
+    if (options.historyInStore === true) runtime.residentFromMs = Infinity;
+    this.devices.set(device.id, runtime);
+  }
+
+  /**
+   * Changes a device's report interval (its class cannot change: rules depend on it). Applies to the
+   * signal-loss limit of trips armed from now on.
+   */
+  updateDevice(device: Device): void {
+    const runtime = this.devices.get(device.id);
+    if (runtime === undefined) throw new SealwatchError("UNKNOWN_REFERENCE", `device "${device.id}" is not defined`);
+    if (runtime.spec.class !== device.class) {
+      throw new SealwatchError(
+        "INVALID_DEFINITION",
+        `device "${device.id}" is ${runtime.spec.class}; its class cannot change`,
+      );
+    }
+    runtime.redefine(device);
   }
 
   hasDevice(id: string): boolean {
@@ -204,6 +226,11 @@ export class MonitoringEngine {
   /** The trip a device is on now (armed, in transit or arrived), if any. */
   activeTripOf(deviceId: string): string | undefined {
     return this.devices.get(deviceId)?.activeTrack?.trip.id;
+  }
+
+  /** The largest openingFixMaxAgeS of any trip, in ms: how much history before a window openings read. */
+  get lookbackMs(): number {
+    return this.openings.maxFixAgeMs;
   }
 
   /** Event time from which the device's history is complete in memory (-Infinity if never trimmed). */
@@ -486,7 +513,11 @@ export class MonitoringEngine {
    * reported, the clock does not move. Duplicates of resident events are skipped. Restore the events
    * of a trip's window before `restoreTrip`.
    */
-  restoreEvents(deviceId: string, inputs: readonly (MessageInput | ReadInput)[]): number {
+  restoreEvents(
+    deviceId: string,
+    inputs: readonly (MessageInput | ReadInput)[],
+    options: { completeFromMs?: number } = {},
+  ): number {
     const device = this.devices.get(deviceId);
     if (device === undefined)
       throw new SealwatchError("UNKNOWN_REFERENCE", `device "${deviceId}" is not defined`);
@@ -500,6 +531,10 @@ export class MonitoringEngine {
     }
     if (added > 0) this.openings.recomputeAll(device);
     this.book.discard();
+    // The history is now complete from `completeFromMs` on (the caller loaded everything after it).
+    if (options.completeFromMs !== undefined && options.completeFromMs < device.residentFromMs) {
+      device.residentFromMs = options.completeFromMs;
+    }
     return added;
   }
 
