@@ -1,7 +1,7 @@
 /** Trip lifecycle of the monitoring contract (section 2): transitions, refusals, closing-time semantics. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ScenarioBuilder, spans, t } from "../../support/scenario-builder.js";
+import { ScenarioBuilder, box, spans, t } from "../../support/scenario-builder.js";
 
 function states(b: ScenarioBuilder): [string, string][] {
   return b.run().trips[0]!.transitions.map((x) => [x.state, x.at]);
@@ -74,6 +74,34 @@ describe("transitions", () => {
       ["in_transit", t(1)],
       ["arrived", t(80)],
     ]);
+  });
+
+  it("stamps the arrival no earlier than the in-transit fix when origin and destination overlap", () => {
+    const b = new ScenarioBuilder({ extraZones: [{ id: "HUB", kind: "office", polygon: box(0.5, 1) }] });
+    (b.doc.trips[0] as { destination: string }).destination = "HUB";
+    // km 0.2 is inside both ORIGIN and HUB; km 1.3 is outside ORIGIN but still inside HUB.
+    b.armed(0).msg(2, { km: 0.2 }).msg(5, { km: 1.3 });
+    assert.deepEqual(states(b), [
+      ["armed", t(0)],
+      ["in_transit", t(5)],
+      ["arrived", t(5)],
+    ]);
+  });
+
+  it("lets only fixes mark the arrival of a trip with a position-reporting device (not its passive seal's reads)", () => {
+    const b = new ScenarioBuilder({
+      devices: [
+        { id: "D1", class: "active", reportIntervalS: 60 },
+        { id: "RF1", class: "passive" },
+      ],
+    });
+    b.read(-2, "RF1", "ORIGIN", "intact").armed(0).msg(1, { km: 5 }).read(80, "RF1", "DEST", "intact");
+    assert.deepEqual(
+      states(b).map(([s]) => s),
+      ["armed", "in_transit"],
+    );
+    b.msg(85, { km: 100 });
+    assert.deepEqual(states(b).at(-1), ["arrived", t(85)]);
   });
 
   it("cancels a declared trip", () => {
