@@ -4,6 +4,7 @@
  */
 
 export const ERROR_CODES = {
+  INVALID_CONFIG: { status: 500, description: "The configuration has invalid or unknown settings." },
   INVALID_DEFINITION: { status: 400, description: "A zone, device or trip definition is invalid." },
   DUPLICATE_ID: { status: 409, description: "An id is already in use." },
   UNKNOWN_REFERENCE: { status: 404, description: "A definition refers to an id that does not exist." },

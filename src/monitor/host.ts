@@ -1,0 +1,423 @@
+/**
+ * The engine host: the one place where inputs meet the engine, in a single global order.
+ *
+ * Readings are written to the durable log first (group commit) and acknowledged to their device
+ * only once stored; then they are applied to the engine in the order of their sequence numbers,
+ * interleaved with officers' commands and clock ticks. What the engine decides (alarm changes, trip
+ * transitions) is stored, chained into the audit log and published on the live bus.
+ *
+ * State survives restarts without replaying history: at start the host brings back each live trip
+ * from what the store holds (see recovery.ts), and later loads older history on demand when late
+ * data needs it, so memory follows the live trips.
+ */
+import type { Alarm } from "../core/domain/model.js";
+import type { MonitoringEngine } from "../core/engine/engine.js";
+import type { ApplyResult, CommandName } from "../core/engine/inputs.js";
+import type { LiveBus } from "../bus/live-events.js";
+import { dedupKey } from "../store/dedup-key.js";
+import type { AppendOutcome, AlarmRecord, ReadingRecord, Store, TripRecord } from "../store/ports.js";
+import type { Clock } from "./clock.js";
+import { EffectWriter } from "./effects.js";
+import { engineInputOf } from "./records.js";
+import { Recovery } from "./recovery.js";
+
+/** Where readings become durable: a group-commit writer over the store's readings. */
+export interface DurableLog {
+  /** Resolves once the record's batch is committed (or rejects if it could not be). */
+  write(record: ReadingRecord): Promise<AppendOutcome>;
+  close(): Promise<void>;
+}
+
+/** A reading arriving from a gateway (or a replayed scenario), before it has a sequence number. */
+export type IncomingReading = Omit<ReadingRecord, "seq" | "dedupKey" | "receivedAtMs"> & {
+  /** Arrival time; stamped from the host's clock when absent (live devices). */
+  readonly receivedAtMs?: number;
+};
+
+export interface SubmitResult {
+  readonly seq: number;
+  /** "duplicate": the same reading was stored before (acknowledge it again, apply nothing). */
+  readonly outcome: AppendOutcome;
+}
+
+export interface CommandRequest {
+  readonly tripId: string;
+  readonly command: CommandName;
+  readonly force?: boolean;
+  readonly reason?: string;
+  /** Who gave the command (a user id or an API key id). */
+  readonly actor: string;
+  /** Command time; the host's clock when absent. */
+  readonly atMs?: number;
+}
+
+export interface CommandResult {
+  readonly seq: number;
+  readonly accepted: boolean;
+  readonly refusal?: string;
+  readonly trip?: TripRecord;
+}
+
+export interface HostLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export const silentLogger: HostLogger = { info() {}, warn() {}, error() {} };
+
+/** Counters the metrics endpoint reads. */
+export interface HostStats {
+  readingsApplied: number;
+  readingsDuplicate: number;
+  readingsRejected: number;
+  readingsFailed: number;
+  commands: number;
+  ticks: number;
+  alarmsRaised: Partial<Record<Alarm["type"], number>>;
+  /** Milliseconds from a reading's arrival to the end of its application, for readings that raised an alarm. */
+  ingestToAlarmMs: number[];
+}
+
+export interface MonitorHostOptions {
+  readonly store: Store;
+  readonly log: DurableLog;
+  readonly bus: LiveBus;
+  readonly clock: Clock;
+  readonly logger?: HostLogger;
+  /** How long a closed trip stays in memory for late data before it is evicted (clock time). */
+  readonly closedTripGraceMs?: number;
+}
+
+type Slot =
+  | {
+      readonly seq: number;
+      readonly kind: "reading";
+      state: "waiting" | "ready" | "skip";
+      readonly record: ReadingRecord;
+    }
+  | {
+      readonly seq: number;
+      readonly kind: "command";
+      state: "ready";
+      readonly request: CommandRequest & { readonly atMs: number };
+      readonly resolve: (result: CommandResult) => void;
+      readonly reject: (error: unknown) => void;
+    }
+  | {
+      readonly seq: number;
+      readonly kind: "tick";
+      state: "ready";
+      readonly atMs: number;
+      readonly resolve: (result: ApplyResult) => void;
+      readonly reject: (error: unknown) => void;
+    };
+
+const DEFAULT_CLOSED_TRIP_GRACE_MS = 24 * 3_600_000;
+const CHECKPOINT_EVERY_INPUTS = 1_000;
+
+export class MonitorHost {
+  readonly stats: HostStats = {
+    readingsApplied: 0,
+    readingsDuplicate: 0,
+    readingsRejected: 0,
+    readingsFailed: 0,
+    commands: 0,
+    ticks: 0,
+    alarmsRaised: {},
+    ingestToAlarmMs: [],
+  };
+  /** Why the engine rejected the last reading it rejected. */
+  lastRejection: string | undefined;
+  private nextSeq: number;
+  private nextToApply: number;
+  private readonly slots = new Map<number, Slot>();
+  private draining = false;
+  private lastStampMs = -Infinity;
+  private appliedSinceCheckpoint = 0;
+  private closed = false;
+  /** Resolvers waiting for every submitted input to be applied. */
+  private idleWaiters: (() => void)[] = [];
+  private readonly effects: EffectWriter;
+  private readonly logger: HostLogger;
+  private readonly graceMs: number;
+
+  private constructor(
+    readonly engine: MonitoringEngine,
+    private readonly options: MonitorHostOptions,
+    readonly recovery: Recovery,
+    lastSeq: number,
+  ) {
+    this.nextSeq = lastSeq + 1;
+    this.nextToApply = lastSeq + 1;
+    this.logger = options.logger ?? silentLogger;
+    this.graceMs = options.closedTripGraceMs ?? DEFAULT_CLOSED_TRIP_GRACE_MS;
+    this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats);
+    recovery.attach(this.effects);
+  }
+
+  /** Opens the host on a migrated store and brings back the state of every live trip. */
+  static async open(options: MonitorHostOptions): Promise<MonitorHost> {
+    const recovery = await Recovery.start(options.store, options.logger ?? silentLogger);
+    const host = new MonitorHost(recovery.engine, options, recovery, recovery.lastSeq);
+    await recovery.finish();
+    return host;
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  /** The trip records the host keeps in memory (live trips and recently closed ones). */
+  tripRecord(id: string): TripRecord | undefined {
+    return this.recovery.trips.get(id);
+  }
+
+  private stamp(atMs?: number): number {
+    const now = atMs ?? this.options.clock.nowMs();
+    this.lastStampMs = Math.max(this.lastStampMs, now);
+    return atMs ?? this.lastStampMs;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error("the monitor is shutting down");
+  }
+
+  // Inputs.
+
+  /**
+   * Makes a reading durable and queues it for the engine. Resolves once it is stored (the moment to
+   * acknowledge the device); rejects if the store could not take it (do not acknowledge).
+   */
+  async submitReading(incoming: IncomingReading): Promise<SubmitResult> {
+    this.ensureOpen();
+    const seq = this.nextSeq++;
+    const receivedAtMs = this.stamp(incoming.receivedAtMs);
+    const partial = { ...incoming, seq, receivedAtMs };
+    const record: ReadingRecord = { ...partial, dedupKey: dedupKey(partial) };
+    const slot: Slot = { seq, kind: "reading", state: "waiting", record };
+    this.slots.set(seq, slot);
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.options.log.write(record);
+    } catch (error) {
+      slot.state = "skip";
+      this.stats.readingsFailed++;
+      void this.drain();
+      throw error;
+    }
+    if (outcome === "duplicate") {
+      slot.state = "skip";
+      this.stats.readingsDuplicate++;
+    } else {
+      slot.state = "ready";
+    }
+    void this.drain();
+    return { seq, outcome };
+  }
+
+  /** Applies an officer's or a system's trip command in order with everything else. */
+  command(request: CommandRequest): Promise<CommandResult> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) => {
+      const seq = this.nextSeq++;
+      const atMs = this.stamp(request.atMs);
+      this.slots.set(seq, {
+        seq,
+        kind: "command",
+        state: "ready",
+        request: { ...request, atMs },
+        resolve,
+        reject,
+      });
+      void this.drain();
+    });
+  }
+
+  /** Advances the engine clock (signal loss, overdue) and lets closed trips go after their grace. */
+  tick(atMs?: number): Promise<ApplyResult> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) => {
+      const seq = this.nextSeq++;
+      this.slots.set(seq, { seq, kind: "tick", state: "ready", atMs: this.stamp(atMs), resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Resolves when every input submitted so far has been applied. */
+  idle(): Promise<void> {
+    if (this.slots.size === 0 && !this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        const slot = this.slots.get(this.nextToApply);
+        if (slot === undefined || slot.state === "waiting") break;
+        this.slots.delete(slot.seq);
+        this.nextToApply++;
+        if (slot.state === "skip") continue;
+        await this.applySlot(slot);
+      }
+    } finally {
+      this.draining = false;
+    }
+    const next = this.slots.get(this.nextToApply);
+    if (next !== undefined && next.state !== "waiting") {
+      void this.drain();
+      return;
+    }
+    if (this.slots.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async applySlot(slot: Slot): Promise<void> {
+    switch (slot.kind) {
+      case "reading":
+        try {
+          await this.applyReading(slot.record);
+        } catch (error) {
+          this.logger.error(
+            { seq: slot.seq, deviceId: slot.record.deviceId, err: String(error) },
+            "applying a stored reading failed",
+          );
+        }
+        break;
+      case "command":
+        try {
+          slot.resolve(await this.applyCommand(slot.seq, slot.request));
+        } catch (error) {
+          slot.reject(error);
+        }
+        break;
+      case "tick":
+        try {
+          slot.resolve(await this.applyTick(slot.seq, slot.atMs));
+        } catch (error) {
+          slot.reject(error);
+        }
+        break;
+    }
+    if (++this.appliedSinceCheckpoint >= CHECKPOINT_EVERY_INPUTS) await this.checkpoint(slot.seq);
+  }
+
+  private async applyReading(record: ReadingRecord): Promise<void> {
+    await this.recovery.prepareForEvent(record.deviceId, record.atMs);
+    const result = this.engine.apply(engineInputOf(record));
+    if (result.status === "rejected") {
+      this.stats.readingsRejected++;
+      this.lastRejection = result.reason;
+      await this.options.store.readings.markRejected([record.seq], result.reason ?? "rejected");
+      return;
+    }
+    if (result.status === "duplicate") {
+      this.stats.readingsDuplicate++;
+      return;
+    }
+    this.stats.readingsApplied++;
+    const clockMs = this.engine.clockMs ?? record.receivedAtMs;
+    this.effects.publishReading(record, this.engine.activeTripOf(record.deviceId), clockMs);
+    if (result.alarms.length > 0 || result.trips.length > 0) {
+      await this.effects.persist(result, clockMs, "engine");
+      if (result.alarms.some((c) => c.change === "raised")) {
+        this.stats.ingestToAlarmMs.push(this.options.clock.nowMs() - record.receivedAtMs);
+        if (this.stats.ingestToAlarmMs.length > 10_000) this.stats.ingestToAlarmMs.splice(0, 5_000);
+      }
+    }
+  }
+
+  private async applyCommand(
+    seq: number,
+    request: CommandRequest & { atMs: number },
+  ): Promise<CommandResult> {
+    this.stats.commands++;
+    await this.recovery.prepareForCommand(request.tripId);
+    const result = this.engine.apply({
+      type: "command",
+      command: request.command,
+      trip: request.tripId,
+      atMs: request.atMs,
+      ...(request.force === undefined ? {} : { force: request.force }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+    });
+    const accepted = result.status === "accepted";
+    const refusal = accepted ? undefined : (result.reason ?? "refused");
+    await this.options.store.commands.append({
+      seq,
+      tripId: request.tripId,
+      command: request.command,
+      atMs: request.atMs,
+      ...(request.force === undefined ? {} : { force: request.force }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      actor: request.actor,
+      outcome: accepted ? "accepted" : "refused",
+      ...(refusal === undefined ? {} : { refusal }),
+    });
+    await this.options.store.audit.append({
+      atMs: request.atMs,
+      actor: request.actor,
+      action: accepted ? `trip.${request.command}` : `trip.${request.command}.refused`,
+      subjectType: "trip",
+      subjectId: request.tripId,
+      details: {
+        ...(request.force === undefined ? {} : { force: request.force }),
+        ...(request.reason === undefined ? {} : { reason: request.reason }),
+        ...(refusal === undefined ? {} : { refusal }),
+      },
+    });
+    if (accepted)
+      await this.effects.persist(
+        result,
+        request.atMs,
+        request.actor,
+        request.command === "arm" ? seq : undefined,
+      );
+    return {
+      seq,
+      accepted,
+      ...(refusal === undefined ? {} : { refusal }),
+      ...(this.recovery.trips.has(request.tripId) ? { trip: this.recovery.trips.get(request.tripId)! } : {}),
+    };
+  }
+
+  private async applyTick(seq: number, atMs: number): Promise<ApplyResult> {
+    this.stats.ticks++;
+    const result = this.engine.apply({ type: "tick", atMs });
+    if (result.alarms.length > 0 || result.trips.length > 0) {
+      await this.options.store.commands.appendTick({ seq, atMs });
+      await this.effects.persist(result, atMs, "engine");
+    }
+    this.recovery.evictClosedBefore(atMs - this.graceMs);
+    return result;
+  }
+
+  private async checkpoint(seq: number): Promise<void> {
+    this.appliedSinceCheckpoint = 0;
+    const engineState = this.options.store.engineState;
+    await engineState.set("lastAppliedSeq", String(seq));
+    if (this.engine.clockMs !== null) await engineState.set("clockMs", String(this.engine.clockMs));
+  }
+
+  /** Stops taking inputs, applies what is queued, records where the engine stands. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.idle();
+    await this.options.log.close();
+    await this.idle();
+    await this.checkpoint(this.nextToApply - 1);
+  }
+
+  // Registry changes go through the host so that the engine, the store and the audit chain agree.
+
+  /** Alarms of a trip as stored (with their handling), for the API. */
+  async tripAlarms(tripId: string): Promise<AlarmRecord[]> {
+    return this.options.store.alarms.forTrip(tripId);
+  }
+}

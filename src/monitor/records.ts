@@ -1,0 +1,130 @@
+/** Conversions between what the store keeps and what the engine reads. */
+import { createHash } from "node:crypto";
+import {
+  ALARM_SEVERITY,
+  alarmKey,
+  type Alarm,
+  type AlarmIdentity,
+  type Device,
+  type TripSpec,
+  type Zone,
+} from "../core/domain/model.js";
+import type { MessageInput, ReadInput } from "../core/engine/inputs.js";
+import type { AlarmRecord, DeviceRecord, ReadingRecord, TripRecord, ZoneRecord } from "../store/ports.js";
+
+/** The stable id of an alarm: SHA-256 of its identity, 32 hex characters. */
+export function alarmId(alarm: AlarmIdentity): string {
+  return createHash("sha256").update(alarmKey(alarm)).digest("hex").slice(0, 32);
+}
+
+/**
+ * What the engine compares for duplicates and same-instant order. A reading replayed from a scenario
+ * keeps its original input (section 4 of the contract: every field but `at` and `receivedAt`);
+ * a device reading is its normalized fields.
+ */
+export function contentOf(record: ReadingRecord): object {
+  const vendor = record.vendor as { scenario?: object } | undefined;
+  if (record.protocol === "scenario" && vendor?.scenario !== undefined) return vendor.scenario;
+  const {
+    seq: _seq,
+    receivedAtMs: _received,
+    raw: _raw,
+    protocol: _protocol,
+    dedupKey: _key,
+    atMs: _at,
+    ...content
+  } = record;
+  return content;
+}
+
+export function engineInputOf(record: ReadingRecord): MessageInput | ReadInput {
+  const content = contentOf(record);
+  if (record.kind === "read") {
+    return {
+      type: "read",
+      device: record.deviceId,
+      office: record.office ?? "",
+      status: record.readStatus ?? "intact",
+      atMs: record.atMs,
+      content,
+    };
+  }
+  return {
+    type: "message",
+    device: record.deviceId,
+    atMs: record.atMs,
+    receivedAtMs: record.receivedAtMs,
+    ...(record.lon !== undefined && record.lat !== undefined
+      ? {
+          position: {
+            lon: record.lon,
+            lat: record.lat,
+            ...(record.speedKmh === undefined ? {} : { speedKmh: record.speedKmh }),
+            ...(record.courseDeg === undefined ? {} : { courseDeg: record.courseDeg }),
+            valid: record.valid ?? true,
+          },
+        }
+      : {}),
+    ...(record.seal === undefined ? {} : { seal: record.seal }),
+    ...(record.tamper === undefined ? {} : { tamper: record.tamper }),
+    ...(record.batteryPct === undefined ? {} : { batteryPct: record.batteryPct }),
+    content,
+  };
+}
+
+export function zoneOf(record: ZoneRecord): Zone {
+  return {
+    id: record.id,
+    kind: record.kind,
+    ...(record.name === undefined ? {} : { name: record.name }),
+    shape: record.shape,
+  };
+}
+
+export function deviceOf(record: DeviceRecord): Device {
+  return {
+    id: record.id,
+    class: record.class,
+    ...(record.reportIntervalS === undefined ? {} : { reportIntervalS: record.reportIntervalS }),
+  };
+}
+
+export function tripSpecOf(record: TripRecord): TripSpec {
+  return {
+    id: record.id,
+    ...(record.reference === undefined ? {} : { reference: record.reference }),
+    origin: record.origin,
+    destination: record.destination,
+    route: record.route,
+    devices: record.devices,
+    deadlineMs: record.deadlineMs,
+    ...(record.checkpoints === undefined ? {} : { checkpoints: record.checkpoints }),
+    ...(record.rules === undefined ? {} : { rules: record.rules }),
+  };
+}
+
+/** A new stored alarm from an engine alarm, raised at clock `raisedAtMs`. */
+export function newAlarmRecord(alarm: Alarm, raisedAtMs: number): AlarmRecord {
+  return {
+    ...alarm,
+    severity: ALARM_SEVERITY[alarm.type],
+    id: alarmId(alarm),
+    retracted: false,
+    workflow: "open",
+    raisedAtMs,
+    updatedAtMs: raisedAtMs,
+  };
+}
+
+/** The engine's view of a stored alarm. */
+export function alarmOf(record: AlarmRecord): Alarm {
+  return {
+    type: record.type,
+    severity: record.severity,
+    trip: record.trip,
+    device: record.device,
+    startedAtMs: record.startedAtMs,
+    clearedAtMs: record.clearedAtMs,
+    ...(record.zone === undefined ? {} : { zone: record.zone }),
+  };
+}
