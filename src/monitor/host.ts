@@ -15,11 +15,20 @@ import type { MonitoringEngine } from "../core/engine/engine.js";
 import type { ApplyResult, CommandName } from "../core/engine/inputs.js";
 import type { LiveBus } from "../bus/live-events.js";
 import { dedupKey } from "../store/dedup-key.js";
-import type { AppendOutcome, AlarmRecord, ReadingRecord, Store, TripRecord } from "../store/ports.js";
+import type {
+  AppendOutcome,
+  AlarmRecord,
+  DeviceRecord,
+  ReadingRecord,
+  Store,
+  TripRecord,
+  ZoneRecord,
+} from "../store/ports.js";
 import type { Clock } from "./clock.js";
 import { EffectWriter } from "./effects.js";
 import { engineInputOf } from "./records.js";
 import { Recovery } from "./recovery.js";
+import { RegistryWriter, type RegistryChangeNote } from "./registry.js";
 
 /** Where readings become durable: a group-commit writer over the store's readings. */
 export interface DurableLog {
@@ -139,6 +148,7 @@ export class MonitorHost {
   /** Resolvers waiting for every submitted input to be applied. */
   private idleWaiters: (() => void)[] = [];
   private readonly effects: EffectWriter;
+  private readonly registry: RegistryWriter;
   private readonly logger: HostLogger;
   private readonly graceMs: number;
 
@@ -154,6 +164,7 @@ export class MonitorHost {
     this.graceMs = options.closedTripGraceMs ?? DEFAULT_CLOSED_TRIP_GRACE_MS;
     this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats);
     recovery.attach(this.effects);
+    this.registry = new RegistryWriter(engine, options.store, recovery);
   }
 
   /** Opens the host on a migrated store and brings back the state of every live trip. */
@@ -308,7 +319,7 @@ export class MonitorHost {
   }
 
   private async applyReading(record: ReadingRecord): Promise<void> {
-    await this.recovery.prepareForEvent(record.deviceId, record.atMs);
+    await this.recovery.prepareForEvent(record.deviceId, record.atMs, record.seq);
     const result = this.engine.apply(engineInputOf(record));
     if (result.status === "rejected") {
       this.stats.readingsRejected++;
@@ -337,7 +348,7 @@ export class MonitorHost {
     request: CommandRequest & { atMs: number },
   ): Promise<CommandResult> {
     this.stats.commands++;
-    await this.recovery.prepareForCommand(request.tripId);
+    await this.recovery.prepareForCommand(request.tripId, seq);
     const result = this.engine.apply({
       type: "command",
       command: request.command,
@@ -415,6 +426,30 @@ export class MonitorHost {
   }
 
   // Registry changes go through the host so that the engine, the store and the audit chain agree.
+
+  /** Adds or replaces a zone in the store and the engine, and records who did it. */
+  defineZone(zone: ZoneRecord, actor: string, note?: RegistryChangeNote): Promise<"created" | "updated"> {
+    return this.registry.defineZone(zone, actor, note);
+  }
+
+  /** Registers or updates a device (its class cannot change), and records who did it. */
+  registerDevice(
+    device: DeviceRecord,
+    actor: string,
+    note?: RegistryChangeNote,
+  ): Promise<"created" | "updated"> {
+    return this.registry.putDevice(device, actor, note);
+  }
+
+  /** Declares a new trip: checked by the engine, then stored and recorded. */
+  declareTrip(trip: TripRecord, actor: string): Promise<TripRecord> {
+    return this.registry.declareTrip(trip, actor);
+  }
+
+  /** Inputs submitted and not yet applied (readings waiting for their batch, commands, ticks). */
+  get queueDepth(): number {
+    return this.slots.size;
+  }
 
   /** Alarms of a trip as stored (with their handling), for the API. */
   async tripAlarms(tripId: string): Promise<AlarmRecord[]> {

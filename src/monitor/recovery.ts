@@ -80,18 +80,22 @@ export class Recovery {
     );
   }
 
-  /** Makes sure the engine holds what an event of `deviceId` at `atMs` may touch. */
-  async prepareForEvent(deviceId: string, atMs: number): Promise<void> {
+  /**
+   * Makes sure the engine holds what an event of `deviceId` at `atMs` may touch. `beforeSeq` is the
+   * sequence number of the input about to be applied: only inputs before it count as history (the
+   * input itself, and later ones already in the log, are not applied yet).
+   */
+  async prepareForEvent(deviceId: string, atMs: number, beforeSeq = Infinity): Promise<void> {
     if (!this.engine.hasDevice(deviceId)) return;
     const lookback = Math.max(this.engine.lookbackMs, 600_000);
     if (atMs >= this.engine.residentFromMs(deviceId) + lookback) return;
-    await this.ensureHistory(deviceId, atMs - lookback);
+    await this.ensureHistory(deviceId, atMs - lookback, beforeSeq);
     const trip = await this.store.trips.windowHolding(deviceId, atMs);
-    if (trip !== undefined && !this.engine.hasTrip(trip.id)) await this.loadTrip(trip);
+    if (trip !== undefined && !this.engine.hasTrip(trip.id)) await this.loadTrip(trip, beforeSeq);
   }
 
   /** Makes sure a command's trip and its devices' latest states are in memory. */
-  async prepareForCommand(tripId: string): Promise<void> {
+  async prepareForCommand(tripId: string, beforeSeq: number): Promise<void> {
     let trip = this.trips.get(tripId);
     if (trip === undefined || !this.engine.hasTrip(tripId)) {
       trip = await this.store.trips.get(tripId);
@@ -100,18 +104,18 @@ export class Recovery {
         if (!this.engine.hasTrip(tripId)) this.engine.declareTrip(tripSpecOf(trip));
         this.trips.set(trip.id, trip);
       } else {
-        await this.loadTrip(trip);
+        await this.loadTrip(trip, beforeSeq);
       }
     }
     const now = this.engine.clockMs ?? Date.now();
-    for (const deviceId of trip.devices) await this.ensureHistory(deviceId, now);
+    for (const deviceId of trip.devices) await this.ensureHistory(deviceId, now, beforeSeq);
   }
 
   /**
    * Loads a device's recorded events from `fromMs` up to what memory already holds, with the latest
    * seal message and fix before `fromMs` (they decide openings just after it).
    */
-  async ensureHistory(deviceId: string, fromMs: number): Promise<void> {
+  async ensureHistory(deviceId: string, fromMs: number, beforeSeq = Infinity): Promise<void> {
     const residentFrom = this.engine.residentFromMs(deviceId);
     if (residentFrom <= fromMs) return;
     const readings = this.store.readings;
@@ -123,13 +127,14 @@ export class Recovery {
       (r) => r.kind === "read",
     );
     const inputs: (MessageInput | ReadInput)[] = [];
-    for (const record of [seal, fix, ...reads, ...records])
-      if (record !== undefined) inputs.push(engineInputOf(record));
+    for (const record of [seal, fix, ...reads, ...records]) {
+      if (record !== undefined && record.seq < beforeSeq) inputs.push(engineInputOf(record));
+    }
     this.engine.restoreEvents(deviceId, inputs, { completeFromMs: fromMs });
   }
 
   /** Brings back a trip that is not in memory (live at start, or closed and touched by late data). */
-  async loadTrip(trip: TripRecord): Promise<void> {
+  async loadTrip(trip: TripRecord, beforeSeq = Infinity): Promise<void> {
     if (this.engine.hasTrip(trip.id)) return;
     if (trip.armedAtMs === undefined) {
       this.engine.declareTrip(tripSpecOf(trip));
@@ -137,7 +142,7 @@ export class Recovery {
       return;
     }
     const lookback = Math.max(this.engine.lookbackMs, (trip.rules?.openingFixMaxAgeS ?? 600) * 1000);
-    for (const deviceId of trip.devices) await this.ensureHistory(deviceId, trip.armedAtMs - lookback);
+    for (const deviceId of trip.devices) await this.ensureHistory(deviceId, trip.armedAtMs - lookback, beforeSeq);
     const stored = await this.store.alarms.forTrip(trip.id);
     const signalLoss = [];
     for (const deviceId of trip.devices) {

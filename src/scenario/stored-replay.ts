@@ -35,6 +35,7 @@ export async function registerScenario(scenario: Scenario, store: Store, nowMs: 
   for (const zone of scenario.zones) {
     if ((await store.zones.get(zone.id)) !== undefined) continue;
     await store.zones.put({ ...zone, createdAtMs: nowMs, updatedAtMs: nowMs });
+    await audit(store, nowMs, "zone.define", "zone", zone.id, { kind: zone.kind });
   }
   for (const device of scenario.devices) {
     if ((await store.devices.get(device.id)) !== undefined) continue;
@@ -50,11 +51,28 @@ export async function registerScenario(scenario: Scenario, store: Store, nowMs: 
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
     });
+    await audit(store, nowMs, "device.register", "device", device.id, { class: device.class });
   }
   for (const trip of scenario.trips) {
     if ((await store.trips.get(trip.id)) !== undefined) continue;
     await store.trips.insert({ ...trip, state: "declared", createdAtMs: nowMs, updatedAtMs: nowMs });
+    await audit(store, nowMs, "trip.declare", "trip", trip.id, {
+      origin: trip.origin,
+      destination: trip.destination,
+      devices: trip.devices,
+    });
   }
+}
+
+async function audit(
+  store: Store,
+  atMs: number,
+  action: string,
+  subjectType: string,
+  subjectId: string,
+  details: object,
+): Promise<void> {
+  await store.audit.append({ atMs, actor: "scenario", action, subjectType, subjectId, details });
 }
 
 export interface StoredReplayOptions {

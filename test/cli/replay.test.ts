@@ -117,3 +117,31 @@ describe("sealwatch replay", () => {
     assert.match(unknown.stderr, /unknown command "frobnicate"/);
   });
 });
+
+describe("sealwatch replay --db", () => {
+  it("persists the replay into a SQLite store, reads the same output back, and refuses to replay twice", async () => {
+    const db = join(dir, "replay.db");
+    const file = fixturePath("scenarios", "sk-overdue-retracted-by-late-data.json");
+    const first = await runCli(["replay", file, "--check", "--db", db]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /^ok sk-overdue-retracted-by-late-data: 1 alarms, 1 retracted/);
+    const again = await runCli(["replay", file, "--db", db]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds trip SK-2506-6101 \(closed\); replay into a fresh database/);
+  });
+
+  it("names a database file it cannot use", async () => {
+    const notSqlite = writeScenario(
+      "not-a-db.db",
+      "this is not a database, it is a text file with enough bytes to have a header",
+    );
+    const run = await runCli([
+      "replay",
+      fixturePath("scenarios", "th-clean-transit.json"),
+      "--db",
+      notSqlite,
+    ]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /not-a-db\.db/);
+  });
+});
