@@ -27,6 +27,47 @@ export const ERROR_CODES = {
     description: "The database was migrated by a newer Sealwatch than this one.",
   },
   STORE_FAILED: { status: 500, description: "The database reported an unexpected error." },
+  UNAUTHENTICATED: {
+    status: 401,
+    description: "The request has no credentials, or its token or API key is invalid, expired or revoked.",
+  },
+  FORBIDDEN: { status: 403, description: "The caller's role or offices do not allow this action." },
+  NOT_FOUND: { status: 404, description: "The resource does not exist or is not visible to the caller." },
+  ROUTE_NOT_FOUND: { status: 404, description: "No endpoint has this method and path." },
+  VALIDATION_FAILED: {
+    status: 400,
+    description: "The request does not match its schema: a field is missing, mistyped, out of range or unknown.",
+  },
+  INVALID_IDENTIFIER: {
+    status: 400,
+    description: "A container number, MRN, customs office reference or UN/LOCODE fails its format or check.",
+  },
+  MALFORMED_BODY: { status: 400, description: "The request body is not valid JSON." },
+  BODY_TOO_LARGE: { status: 413, description: "The request body is larger than the configured limit." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The request body is not application/json." },
+  RATE_LIMITED: { status: 429, description: "Too many requests from this address; retry after the delay given." },
+  LOGIN_THROTTLED: {
+    status: 429,
+    description: "Too many failed logins for this user or address; retry after the delay given.",
+  },
+  COMMAND_REFUSED: {
+    status: 409,
+    description: "The engine refused the trip command (arm, disarm, cancel) in the trip's current state.",
+  },
+  INVALID_TRANSITION: {
+    status: 409,
+    description: "The device lifecycle or the alarm workflow does not allow this change from the current state.",
+  },
+  DEVICE_UNAVAILABLE: {
+    status: 409,
+    description: "A device is retired, in maintenance, or on another live trip.",
+  },
+  GATEWAY_UNAVAILABLE: {
+    status: 503,
+    description: "The device gateway (keys, commands to devices) is not running in this process.",
+  },
+  SHUTTING_DOWN: { status: 503, description: "The server is shutting down; retry against another instance." },
+  INTERNAL_ERROR: { status: 500, description: "An unexpected error; the details are in the server log." },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -109,7 +109,7 @@ describe("restart from the store (PostgreSQL)", () => {
     console.warn(
       `\n*** SKIPPING the PostgreSQL restart tests: PostgreSQL is unreachable (${probe.reason}) ***\n`,
     );
-    it.skip("PostgreSQL unreachable", () => {});
+    void it.skip("PostgreSQL unreachable", () => {});
     return;
   }
   const databases: string[] = [];

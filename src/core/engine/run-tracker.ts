@@ -24,6 +24,12 @@ export interface Run {
 export interface RunPolicy {
   starts(event: DeviceEvent): boolean;
   continues(anchor: DeviceEvent, event: DeviceEvent): boolean;
+  /**
+   * Whether the event that ends a run may itself start the next one (true unless set to false: a
+   * stop run's ending fix may start the next stop; the report that clears low battery does not
+   * raise it again).
+   */
+  readonly endingEventMayStart?: boolean;
 }
 
 /** Receives every change of the run set: the runs removed and the runs that replace them. */
@@ -127,8 +133,9 @@ export class RunTracker<R extends { readonly policy: RunPolicy }> {
       if (first !== null && policy.continues(first, event)) {
         last = event;
       } else {
-        if (first !== null) (added ??= []).push({ first, last: last!, next: event });
-        if (policy.starts(event)) {
+        const ended = first !== null;
+        if (ended) (added ??= []).push({ first: first!, last: last!, next: event });
+        if ((!ended || policy.endingEventMayStart !== false) && policy.starts(event)) {
           first = event;
           last = event;
         } else {
@@ -192,8 +199,9 @@ export class RunTracker<R extends { readonly policy: RunPolicy }> {
         last = event;
         continue;
       }
-      if (first !== null) added.push({ first, last: last!, next: event });
-      if (policy.starts(event)) {
+      const ended = first !== null;
+      if (ended) added.push({ first: first!, last: last!, next: event });
+      if ((!ended || policy.endingEventMayStart !== false) && policy.starts(event)) {
         first = event;
         last = event;
       } else {

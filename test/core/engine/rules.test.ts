@@ -269,6 +269,18 @@ describe("low_battery", () => {
     ]);
   });
 
+  it("does not raise again on the report that clears it, even when the clearing level is the lower one", () => {
+    const b = moving({ rules: { lowBatteryPct: 30, lowBatteryClearPct: 20 } });
+    b.msg(10, { batteryPct: 28 })
+      .msg(20, { batteryPct: 25 })
+      .msg(30, { batteryPct: 25 })
+      .msg(40, { batteryPct: 40 });
+    assert.deepEqual(spans(b.run(), "low_battery"), [
+      [t(10), t(20)],
+      [t(30), t(40)],
+    ]);
+  });
+
   it("honours lowBatteryPct and lowBatteryClearPct overrides", () => {
     const b = moving({ rules: { lowBatteryPct: 25, lowBatteryClearPct: 50 } });
     b.msg(10, { batteryPct: 25 }).msg(20, { batteryPct: 49 }).msg(30, { batteryPct: 50 });

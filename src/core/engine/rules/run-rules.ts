@@ -72,6 +72,9 @@ export function batteryRule(rules: RuleSettings): RunRule {
     policy: {
       starts: (event) => event.batteryPct! <= lowPct,
       continues: (_anchor, event) => event.batteryPct! < clearPct,
+      // The report that clears the alarm does not raise a new one, even when an override sets
+      // lowBatteryClearPct at or below lowBatteryPct.
+      endingEventMayStart: false,
     },
     qualifies: always,
     clears: true,
