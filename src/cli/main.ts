@@ -1,12 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /** The `sealwatch` command line. */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { auditCommand } from "./audit-command.js";
 import { UsageError, processIo, type Command, type CommandIo } from "./command.js";
+import { dbCommand } from "./db-command.js";
 import { decodeCommand } from "./decode-command.js";
+import { gatewayCommand } from "./gateway-command.js";
 import { replayCommand } from "./replay-command.js";
 
-const COMMANDS: readonly Command[] = [replayCommand, decodeCommand];
+const COMMANDS: readonly Command[] = [replayCommand, decodeCommand, dbCommand, auditCommand, gatewayCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

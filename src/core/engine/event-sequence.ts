@@ -23,6 +23,8 @@ export interface EventSequence {
 /** The in-memory implementation: a sorted array. */
 export class ArrayEventSequence implements EventSequence {
   private readonly items: DeviceEvent[] = [];
+  /** Event time of the last item, kept as a number so the append test needs no trip to the item. */
+  private lastAtMs = -Infinity;
   /** Inserts and removals anywhere but the end; a cached position stays valid while this does not move. */
   private reshapes = 0;
   /** One cached lowerBoundTime answer: windows ask for their arming time on every event. */
@@ -45,8 +47,9 @@ export class ArrayEventSequence implements EventSequence {
   insert(event: DeviceEvent): number {
     const items = this.items;
     const n = items.length;
-    if (n === 0 || compareEvents(items[n - 1]!, event) < 0) {
+    if (event.atMs > this.lastAtMs || n === 0 || compareEvents(items[n - 1]!, event) < 0) {
       items.push(event);
+      this.lastAtMs = event.atMs;
       return n;
     }
     let lo = 0;
@@ -65,7 +68,7 @@ export class ArrayEventSequence implements EventSequence {
     const items = this.items;
     let lo = 0;
     let hi = items.length;
-    if (hi === 0 || items[hi - 1]!.atMs < timeMs) return hi;
+    if (hi === 0 || this.lastAtMs < timeMs) return hi;
     // Appends never move the first position at or after a time that some item already reaches.
     if (timeMs === this.cachedTimeMs && this.cachedReshapes === this.reshapes) return this.cachedIndex;
     while (lo < hi) {
@@ -98,6 +101,7 @@ export class ArrayEventSequence implements EventSequence {
     if (to <= from) return;
     this.items.splice(from, to - from);
     this.reshapes++;
+    this.lastAtMs = this.items.length === 0 ? -Infinity : this.items[this.items.length - 1]!.atMs;
   }
 
   remove(event: DeviceEvent): void {
@@ -112,6 +116,7 @@ export class ArrayEventSequence implements EventSequence {
     if (items[lo] === event) {
       items.splice(lo, 1);
       this.reshapes++;
+      this.lastAtMs = items.length === 0 ? -Infinity : items[items.length - 1]!.atMs;
     }
   }
 }

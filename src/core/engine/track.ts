@@ -31,6 +31,8 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
   /** Signal loss: null for passive devices. */
   private readonly signalLossMs: number | null;
   private lastReceivedAtMs: number;
+  /** lastReceivedAtMs + the signal-loss limit, kept as a field: the timer queue reads it often. */
+  dueMs: number;
   private openSignalLoss: Alarm | null = null;
   queued = false;
 
@@ -49,6 +51,7 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
         ? null
         : (trip.rules.signalLossS ?? 2 * interval) * 1000;
     this.lastReceivedAtMs = armAtMs;
+    this.dueMs = armAtMs + (this.signalLossMs ?? 0);
   }
 
   /** Whether `timeMs` falls inside the window `[arming, closing)`. */
@@ -175,6 +178,7 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
   /** Restores the signal-loss state the store recorded: the latest arrival and the open alarm, if any. */
   restoreSignalLoss(lastReceivedAtMs: number, open: Alarm | null): void {
     this.lastReceivedAtMs = lastReceivedAtMs;
+    this.dueMs = lastReceivedAtMs + (this.signalLossMs ?? 0);
     this.openSignalLoss = open;
   }
 
@@ -196,10 +200,6 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
   }
 
   // Signal loss, as a clock-driven timer.
-
-  get dueMs(): number {
-    return this.lastReceivedAtMs + (this.signalLossMs ?? 0);
-  }
 
   get pending(): boolean {
     return this.signalLossMs !== null && this.closeAtMs === null && this.openSignalLoss === null;
@@ -226,6 +226,7 @@ export class Track implements Timer, RouteHint, RunSink<RunRule> {
       this.openSignalLoss = null;
     }
     this.lastReceivedAtMs = receivedAtMs;
+    this.dueMs = receivedAtMs + this.signalLossMs;
     this.timers.schedule(this);
   }
 }
