@@ -135,7 +135,8 @@ export class MonitoringEngine {
    */
   updateDevice(device: Device): void {
     const runtime = this.devices.get(device.id);
-    if (runtime === undefined) throw new SealwatchError("UNKNOWN_REFERENCE", `device "${device.id}" is not defined`);
+    if (runtime === undefined)
+      throw new SealwatchError("UNKNOWN_REFERENCE", `device "${device.id}" is not defined`);
     if (runtime.spec.class !== device.class) {
       throw new SealwatchError(
         "INVALID_DEFINITION",
