@@ -4,12 +4,26 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { auditCommand } from "./audit-command.js";
 import { UsageError, processIo, type Command, type CommandIo } from "./command.js";
+import { configCommand } from "./config-command.js";
 import { dbCommand } from "./db-command.js";
 import { decodeCommand } from "./decode-command.js";
+import { demoCommand } from "./demo-command.js";
 import { gatewayCommand } from "./gateway-command.js";
 import { replayCommand } from "./replay-command.js";
+import { serveCommand } from "./serve-command.js";
+import { simulateCommand } from "./simulate-command.js";
 
-const COMMANDS: readonly Command[] = [replayCommand, decodeCommand, dbCommand, auditCommand, gatewayCommand];
+const COMMANDS: readonly Command[] = [
+  replayCommand,
+  decodeCommand,
+  dbCommand,
+  auditCommand,
+  gatewayCommand,
+  serveCommand,
+  configCommand,
+  demoCommand,
+  simulateCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -186,6 +186,136 @@ export const CONFIG_SCHEMA = {
     description:
       "Optional MapLibre style URL for the dashboard's basemap; the bundled offline map is used without it.",
   },
+  deviceHost: {
+    env: "SEALWATCH_DEVICE_HOST",
+    type: "string",
+    default: "0.0.0.0",
+    description: "Address the device TCP listeners and the embedded MQTT broker bind to.",
+  },
+  maxDeviceConnections: {
+    env: "SEALWATCH_MAX_DEVICE_CONNECTIONS",
+    type: "integer",
+    default: 20_000,
+    min: 1,
+    description: "Most simultaneous connections on each device TCP listener; more are refused.",
+  },
+  maxFramesInFlight: {
+    env: "SEALWATCH_MAX_FRAMES_IN_FLIGHT",
+    type: "integer",
+    default: 16,
+    min: 1,
+    max: 1024,
+    description:
+      "Frames of one device connection read but not yet acknowledged; beyond it the socket is paused.",
+  },
+  deviceFrameTimeoutS: {
+    env: "SEALWATCH_DEVICE_FRAME_TIMEOUT_S",
+    type: "integer",
+    default: 60,
+    min: 1,
+    description:
+      "A device frame not complete this long after its first byte closes the connection (slow drip).",
+  },
+  mqttClientId: {
+    env: "SEALWATCH_MQTT_CLIENT_ID",
+    type: "string",
+    default: "sealwatch-gateway",
+    description: "Client id of the gateway's persistent session on the external broker (MQTT_URL).",
+  },
+  mqttSessions: {
+    env: "SEALWATCH_MQTT_SESSIONS",
+    type: "integer",
+    default: 1,
+    min: 1,
+    max: 64,
+    description:
+      "Subscriber sessions on the external broker; above 1 a shared subscription spreads the load (per-device order is then not kept).",
+  },
+  mqttMaxPayloadBytes: {
+    env: "SEALWATCH_MQTT_MAX_PAYLOAD_BYTES",
+    type: "integer",
+    default: 65_536,
+    min: 256,
+    description: "Largest MQTT reading message accepted; a longer one is refused and counted.",
+  },
+  ingestBodyLimitBytes: {
+    env: "SEALWATCH_INGEST_BODY_LIMIT_BYTES",
+    type: "integer",
+    default: 1_048_576,
+    min: 1024,
+    description:
+      "Largest HTTP ingest body for readings and reads (EPCIS captures have their own 2 MiB limit).",
+  },
+  teltonikaIoMappingFile: {
+    env: "SEALWATCH_TELTONIKA_IO_MAPPING_FILE",
+    type: "string",
+    default: undefined,
+    description:
+      "JSON file mapping Teltonika IO elements to seal, tamper and battery per device model ({ default, models }).",
+  },
+  apiBodyLimitBytes: {
+    env: "SEALWATCH_API_BODY_LIMIT_BYTES",
+    type: "integer",
+    default: 1_048_576,
+    min: 1024,
+    description: "Largest request body the API accepts (a larger one is refused with 413).",
+  },
+  trustProxy: {
+    env: "SEALWATCH_TRUST_PROXY",
+    type: "boolean",
+    default: false,
+    description: "Take client addresses from X-Forwarded-For (only behind a reverse proxy you run).",
+  },
+  loginRateLimitPerMin: {
+    env: "SEALWATCH_LOGIN_RATE_LIMIT_PER_MIN",
+    type: "integer",
+    default: 20,
+    min: 1,
+    description: "Login requests per minute from one address (failed logins also back off per user).",
+  },
+  ingestRateLimitPerMin: {
+    env: "SEALWATCH_INGEST_RATE_LIMIT_PER_MIN",
+    type: "integer",
+    default: 12_000,
+    min: 1,
+    description: "HTTP ingest requests per minute from one address.",
+  },
+  adminUsername: {
+    env: "SEALWATCH_ADMIN_USERNAME",
+    type: "string",
+    default: "admin",
+    description: "Login name of the administrator created on first start (when the store has no user).",
+  },
+  adminPassword: {
+    env: "SEALWATCH_ADMIN_PASSWORD",
+    type: "string",
+    default: undefined,
+    description:
+      "Password of that first administrator; when unset, a one-time password is generated and logged once.",
+    secret: true,
+  },
+  streamHeartbeatS: {
+    env: "SEALWATCH_STREAM_HEARTBEAT_S",
+    type: "integer",
+    default: 15,
+    min: 1,
+    description: "Seconds between heartbeat comments on the live stream (keeps proxies from closing it).",
+  },
+  streamMaxPending: {
+    env: "SEALWATCH_STREAM_MAX_PENDING",
+    type: "integer",
+    default: 10_000,
+    min: 10,
+    description:
+      "Events waiting for a slow stream client (readings coalesced per device) before it is cut off.",
+  },
+  shutdownTimeoutS: {
+    env: "SEALWATCH_SHUTDOWN_TIMEOUT_S",
+    type: "integer",
+    default: 30,
+    min: 1,
+    description: "Longest a graceful shutdown may take before the process exits anyway.",
+  },
 } as const satisfies Record<string, ConfigKey>;
 
 export type ConfigName = keyof typeof CONFIG_SCHEMA;

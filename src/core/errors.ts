@@ -36,7 +36,8 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: { status: 404, description: "No endpoint has this method and path." },
   VALIDATION_FAILED: {
     status: 400,
-    description: "The request does not match its schema: a field is missing, mistyped, out of range or unknown.",
+    description:
+      "The request does not match its schema: a field is missing, mistyped, out of range or unknown.",
   },
   INVALID_IDENTIFIER: {
     status: 400,
@@ -45,7 +46,10 @@ export const ERROR_CODES = {
   MALFORMED_BODY: { status: 400, description: "The request body is not valid JSON." },
   BODY_TOO_LARGE: { status: 413, description: "The request body is larger than the configured limit." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The request body is not application/json." },
-  RATE_LIMITED: { status: 429, description: "Too many requests from this address; retry after the delay given." },
+  RATE_LIMITED: {
+    status: 429,
+    description: "Too many requests from this address; retry after the delay given.",
+  },
   LOGIN_THROTTLED: {
     status: 429,
     description: "Too many failed logins for this user or address; retry after the delay given.",
@@ -56,7 +60,8 @@ export const ERROR_CODES = {
   },
   INVALID_TRANSITION: {
     status: 409,
-    description: "The device lifecycle or the alarm workflow does not allow this change from the current state.",
+    description:
+      "The device lifecycle or the alarm workflow does not allow this change from the current state.",
   },
   DEVICE_UNAVAILABLE: {
     status: 409,

@@ -1,0 +1,110 @@
+/**
+ * What every route module shares: the dependencies, the authenticator, the alarm workflow, the
+ * metrics, the live-stream clients, and the scope checks that turn "not yours" into 404.
+ */
+import type { FastifyRequest } from "fastify";
+import { SealwatchError } from "../core/errors.js";
+import type { AlarmRecord, DeviceRecord, TripRecord } from "../store/ports.js";
+import { Authenticator } from "./auth/authenticator.js";
+import { deviceVisible, tripVisible, type Principal } from "./auth/policy.js";
+import type { ApiDeps } from "./deps.js";
+import { notFound } from "./errors.js";
+import { ApiMetrics } from "./metrics.js";
+import { AlarmWorkflow } from "./services/alarm-workflow.js";
+import { Escalation } from "./services/escalation.js";
+import type { SseClient } from "./stream/sse-client.js";
+import type { AckTargets } from "./views.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The authenticated caller (set before the handler runs on every non-public route). */
+    principal: Principal | undefined;
+  }
+}
+
+export class ApiContext {
+  readonly auth: Authenticator;
+  readonly workflow: AlarmWorkflow;
+  readonly escalation: Escalation;
+  readonly metrics: ApiMetrics;
+  readonly targets: AckTargets;
+  readonly streams = new Set<SseClient>();
+
+  constructor(readonly deps: ApiDeps) {
+    const { config, store, clock, bus } = deps;
+    this.auth = new Authenticator(store.access, clock, config.sessionTtlS * 1000);
+    this.workflow = new AlarmWorkflow(store, bus, clock);
+    this.targets = Object.freeze({
+      critical: config.ackTargetCriticalS,
+      high: config.ackTargetHighS,
+      medium: config.ackTargetMediumS,
+      low: config.ackTargetLowS,
+    });
+    this.escalation = new Escalation(store, this.workflow, this.targets, clock, {
+      warn: (details, message) => deps.logger?.warn(details, message),
+    });
+    this.metrics = new ApiMetrics(deps);
+  }
+
+  get store() {
+    return this.deps.store;
+  }
+
+  get host() {
+    return this.deps.host;
+  }
+
+  now(): number {
+    return this.deps.clock.nowMs();
+  }
+
+  /** The trip, if the caller may see it; NOT_FOUND otherwise (whether or not it exists). */
+  async visibleTrip(principal: Principal, id: string): Promise<TripRecord> {
+    const trip = await this.store.trips.get(id);
+    if (trip === undefined || !tripVisible(principal, trip)) throw notFound("trip", id);
+    return trip;
+  }
+
+  async visibleDevice(principal: Principal, id: string): Promise<DeviceRecord> {
+    const device = await this.store.devices.get(id);
+    if (device === undefined || !deviceVisible(principal, device)) throw notFound("device", id);
+    return device;
+  }
+
+  async visibleAlarm(principal: Principal, id: string): Promise<{ alarm: AlarmRecord; trip: TripRecord }> {
+    const alarm = await this.store.alarms.get(id);
+    const trip = alarm === undefined ? undefined : await this.store.trips.get(alarm.trip);
+    if (alarm === undefined || trip === undefined || !tripVisible(principal, trip))
+      throw notFound("alarm", id);
+    return { alarm, trip };
+  }
+
+  /** Ids of the trips a scoped caller sees (undefined: every trip). */
+  async visibleTripIds(principal: Principal): Promise<string[] | undefined> {
+    switch (principal.role) {
+      case "trader":
+        return principal.companyId === undefined
+          ? []
+          : (await this.store.trips.list({ companyId: principal.companyId })).map((t) => t.id);
+      case "officer": {
+        const ids = new Set<string>();
+        for (const office of principal.offices)
+          for (const trip of await this.store.trips.list({ office })) ids.add(trip.id);
+        return [...ids];
+      }
+      case "gateway":
+        return [];
+      case "admin":
+      case "supervisor":
+      case "operator":
+        return undefined;
+    }
+  }
+}
+
+/** The caller of a request on a non-public route. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (principal === undefined) throw new SealwatchError("UNAUTHENTICATED", "authentication required");
+  return principal;
+}

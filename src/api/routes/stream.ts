@@ -1,0 +1,64 @@
+/**
+ * GET /stream: the live stream as Server-Sent Events. Resume after a reconnect with the
+ * `Last-Event-ID` header (EventSource sends it itself) or `?after=CURSOR`; a `reset` event says
+ * the cursor has left the buffer and the client should reload its state.
+ */
+import { Type } from "@fastify/type-provider-typebox";
+import type { ApiApp } from "../app.js";
+import { principalOf, type ApiContext } from "../context.js";
+import { invalid } from "../input-checks.js";
+import { Strict, withErrors } from "../schemas/common.js";
+import { SseClient } from "../stream/sse-client.js";
+
+function cursorOf(header: string | string[] | undefined, after: number | undefined): number | undefined {
+  const text = Array.isArray(header) ? header[0] : header;
+  if (text !== undefined && text !== "") {
+    if (!/^\d{1,15}$/.test(text.trim()))
+      throw invalid("headers.last-event-id", `"${text}" is not a stream cursor`);
+    return Number(text.trim());
+  }
+  return after;
+}
+
+export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    "/stream",
+    {
+      config: { permission: "stream.read" },
+      schema: {
+        tags: ["stream"],
+        summary:
+          "Live readings, alarm changes and trip transitions (text/event-stream), filtered to what the caller may see",
+        description:
+          "Events: `reading`, `alarm`, `trip` (each with `id:` = its cursor), `ready` at the start, `reset` when the cursor is too old. " +
+          "Heartbeat comments keep the connection open. Readings are coalesced per device for a client that reads slowly; " +
+          "alarm and trip events are never coalesced. Browsers' EventSource may pass the token as `?access_token=`.",
+        querystring: Strict({
+          after: Type.Optional(Type.Integer({ minimum: 0, description: "Resume after this cursor." })),
+          access_token: Type.Optional(
+            Type.String({ description: "The bearer token, for clients that cannot send headers." }),
+          ),
+        }),
+        response: withErrors({ 200: Type.String({ description: "text/event-stream" }) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const after = cursorOf(request.headers["last-event-id"], request.query.after);
+      void reply.hijack();
+      const client = new SseClient(reply.raw, principal, {
+        maxPending: ctx.deps.config.streamMaxPending,
+        heartbeatMs: ctx.deps.config.streamHeartbeatS * 1000,
+        targets: ctx.targets,
+        onDropped: (reason, count) => ctx.metrics.streamDropped.inc({ reason }, count),
+        onClosed: (closed) => {
+          ctx.streams.delete(closed);
+          ctx.metrics.streamClients.set(ctx.streams.size);
+        },
+      });
+      ctx.streams.add(client);
+      ctx.metrics.streamClients.set(ctx.streams.size);
+      client.start(ctx.deps.bus, after);
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * One Server-Sent Events client of the live stream. Events the caller may not see are dropped here,
+ * server-side. The bus calls `offer` synchronously from the engine's path, so offering never waits:
+ * events queue in a bounded map that `flush` writes while the socket accepts. A slow client's queued
+ * readings are coalesced (only the latest per device is kept, moved to the back so that cursors stay
+ * in order); when the queue still outgrows its bound the client is cut off, and reconnects with its
+ * last cursor to resume from the bus's buffer.
+ */
+import type { ServerResponse } from "node:http";
+import type { LiveBus, LiveEvent } from "../../bus/live-events.js";
+import { eventVisible, type Principal } from "../auth/policy.js";
+import { liveEventView, type AckTargets } from "../views.js";
+
+export interface SseClientOptions {
+  readonly maxPending: number;
+  readonly heartbeatMs: number;
+  readonly targets: AckTargets;
+  readonly onDropped: (reason: "coalesced" | "cut_off", count: number) => void;
+  readonly onClosed: (client: SseClient) => void;
+}
+
+export class SseClient {
+  private readonly pending = new Map<string | number, LiveEvent>();
+  private waitingForDrain = false;
+  private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly forTrader: boolean;
+
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly principal: Principal,
+    private readonly options: SseClientOptions,
+  ) {
+    this.forTrader = principal.role === "trader";
+  }
+
+  /** Sends the headers, replays what follows `afterCursor`, then follows the bus. */
+  start(bus: LiveBus, afterCursor: number | undefined): void {
+    this.response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      // Reverse proxies (nginx) must not buffer the stream.
+      "x-accel-buffering": "no",
+    });
+    this.response.on("close", () => this.close());
+    this.response.on("drain", () => {
+      this.waitingForDrain = false;
+      this.flush();
+    });
+    const replayed: LiveEvent[] = [];
+    let replaying = true;
+    const subscription = bus.subscribe(afterCursor, (event) => {
+      if (replaying) replayed.push(event);
+      else this.offer(event);
+    });
+    replaying = false;
+    this.unsubscribe = subscription.unsubscribe;
+    this.write(`retry: 3000\n\n`);
+    if (!subscription.resumed) {
+      // Events after the cursor left the buffer: the client reloads its state, then follows on.
+      this.write(
+        `event: reset\ndata: ${JSON.stringify({ after: afterCursor, lastCursor: bus.lastCursor, reason: "the cursor is older than the stream's buffer; reload the state" })}\n\n`,
+      );
+    }
+    this.write(
+      `event: ready\ndata: ${JSON.stringify({ lastCursor: bus.lastCursor, resumed: subscription.resumed })}\n\n`,
+    );
+    for (const event of replayed) this.offer(event);
+    this.heartbeat = setInterval(() => {
+      if (!this.waitingForDrain) this.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+    }, this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Queues an event if the caller may see it; never blocks. */
+  offer(event: LiveEvent): void {
+    if (this.closed || !eventVisible(this.principal, event)) return;
+    if (event.kind === "reading") {
+      const key = `r:${event.reading.deviceId}`;
+      if (this.pending.delete(key)) this.options.onDropped("coalesced", 1);
+      this.pending.set(key, event);
+    } else {
+      this.pending.set(event.cursor, event);
+    }
+    if (this.pending.size > this.options.maxPending) {
+      this.options.onDropped("cut_off", this.pending.size);
+      this.close(true);
+      return;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    while (!this.closed && !this.waitingForDrain && this.pending.size > 0) {
+      const [key, event] = this.pending.entries().next().value as [string | number, LiveEvent];
+      this.pending.delete(key);
+      const view = liveEventView(event, this.options.targets, this.forTrader);
+      this.write(`id: ${event.cursor}\nevent: ${event.kind}\ndata: ${JSON.stringify(view)}\n\n`);
+    }
+  }
+
+  private write(text: string): void {
+    if (this.closed) return;
+    if (!this.response.write(text)) this.waitingForDrain = true;
+  }
+
+  /** Ends the stream (at shutdown, or `cutOff` for a client that fell too far behind). */
+  close(cutOff = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending.clear();
+    this.unsubscribe?.();
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    if (cutOff) this.response.destroy();
+    else this.response.end();
+    this.options.onClosed(this);
+  }
+}

@@ -1,0 +1,569 @@
+/**
+ * The whole role × endpoint matrix: every route of the API, called by every role (and without
+ * credentials), gets the expected status. Allowed callers get the route's success status on a
+ * fixture they may see; other roles get 403; anonymous callers 401; public routes answer everyone.
+ * The table is written out here, apart from the policy in src/api/auth/policy.ts, so that a change
+ * of either shows up as a failure.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Role } from "../../src/store/ports.js";
+import { createHarness, DESTINATION, MIDWAY, ORIGIN, PASSWORD, ROLES, type Harness } from "./support.js";
+
+type Who = Role | "anonymous";
+const CALLERS: readonly Who[] = [...ROLES, "anonymous"];
+
+interface Call {
+  readonly url: string;
+  readonly body?: unknown;
+  /** A token to use instead of the role's usual one (a fresh session for logout). */
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+}
+
+interface Row {
+  readonly method: string;
+  /** The route as registered. */
+  readonly route: string;
+  /** Allowed roles and the status each gets; every other role gets 403, anonymous 401. */
+  readonly allowed?: Partial<Record<Role, number>>;
+  /** A public route: this status for every caller. */
+  readonly everyone?: number;
+  readonly call: (h: Harness, who: Who) => Call | Promise<Call>;
+}
+
+const all = (status: number, roles: readonly Role[]): Partial<Record<Role, number>> =>
+  Object.fromEntries(roles.map((r) => [r, status]));
+const STAFF: Role[] = ["admin", "supervisor", "officer", "operator"];
+const READERS: Role[] = [...STAFF, "trader"];
+const EVERY_ROLE: Role[] = [...ROLES];
+
+let counter = 0;
+const unique = (prefix: string): string => `${prefix}-${++counter}`;
+
+async function freshSession(h: Harness, who: Who): Promise<string | undefined> {
+  if (who === "anonymous" || who === "gateway") return undefined;
+  const username = who === "admin" ? "admin" : who;
+  const r = await h.request("POST", "/api/v1/auth/login", { body: { username, password: PASSWORD } });
+  return r.json<{ token: string }>().token;
+}
+
+async function issuedKey(h: Harness, deviceId: string): Promise<string> {
+  const r = await h.request("POST", `/api/v1/devices/${deviceId}/keys`, {
+    as: "admin",
+    body: { algorithm: "hmac-sha256" },
+  });
+  return r.json<{ key: { keyId: string } }>().key.keyId;
+}
+
+function tripBody(id: string, deviceId: string, deadlineMs: number): object {
+  return {
+    id,
+    origin: "OFF-ORIGIN",
+    destination: "OFF-DEST",
+    route: { type: "LineString", coordinates: [ORIGIN, MIDWAY, DESTINATION] },
+    deadline: new Date(deadlineMs).toISOString(),
+    devices: [deviceId],
+    companyId: "ACME",
+  };
+}
+
+const ROWS: Row[] = [
+  // system and auth
+  { method: "GET", route: "/api/v1/health", everyone: 200, call: () => ({ url: "/api/v1/health" }) },
+  {
+    method: "GET",
+    route: "/api/v1/openapi.json",
+    everyone: 200,
+    call: () => ({ url: "/api/v1/openapi.json" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/auth/login",
+    everyone: 200,
+    call: () => ({ url: "/api/v1/auth/login", body: { username: "operator", password: PASSWORD } }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/auth/logout",
+    allowed: all(204, EVERY_ROLE),
+    call: async (h, who) => {
+      const token = await freshSession(h, who);
+      return { url: "/api/v1/auth/logout", ...(token === undefined ? {} : { token }) };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/v1/auth/me",
+    allowed: all(200, EVERY_ROLE),
+    call: () => ({ url: "/api/v1/auth/me" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/auth/password",
+    // An API key (the gateway here) has no password.
+    allowed: { ...all(204, READERS), gateway: 403 },
+    call: () => ({
+      url: "/api/v1/auth/password",
+      body: { currentPassword: PASSWORD, newPassword: PASSWORD },
+    }),
+  },
+  // administration
+  {
+    method: "GET",
+    route: "/api/v1/companies",
+    allowed: all(200, STAFF),
+    call: () => ({ url: "/api/v1/companies" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/companies",
+    allowed: { admin: 201 },
+    call: () => ({
+      url: "/api/v1/companies",
+      body: { id: unique("CO"), name: "A carrier", kind: "carrier" },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/users",
+    allowed: all(200, STAFF),
+    call: () => ({ url: "/api/v1/users" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/users",
+    allowed: { admin: 201 },
+    call: () => ({
+      url: "/api/v1/users",
+      body: { username: unique("user"), password: PASSWORD, role: "operator" },
+    }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/users/:id",
+    allowed: { admin: 200 },
+    call: () => ({ url: "/api/v1/users/operator", body: { displayName: unique("Operator") } }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/api-keys",
+    allowed: { admin: 200 },
+    call: () => ({ url: "/api/v1/api-keys" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/api-keys",
+    allowed: { admin: 201 },
+    call: () => ({ url: "/api/v1/api-keys", body: { name: unique("key"), role: "gateway" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/api-keys/:id",
+    allowed: { admin: 204 },
+    call: async (h) => {
+      const r = await h.request("POST", "/api/v1/api-keys", {
+        as: "admin",
+        body: { name: unique("key"), role: "gateway" },
+      });
+      return { url: `/api/v1/api-keys/${r.json<{ key: { id: string } }>().key.id}` };
+    },
+  },
+  // zones
+  {
+    method: "GET",
+    route: "/api/v1/zones",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/zones" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/zones/:id",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/zones/OFF-ORIGIN" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/zones",
+    allowed: all(201, ["admin", "supervisor"]),
+    call: () => ({
+      url: "/api/v1/zones",
+      body: {
+        type: "Feature",
+        id: unique("REST"),
+        geometry: { type: "Point", coordinates: MIDWAY },
+        properties: { kind: "rest", radiusM: 500 },
+      },
+    }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/zones/:id",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: () => ({
+      url: "/api/v1/zones/REST-FIXED",
+      body: {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: MIDWAY },
+        properties: { kind: "rest", radiusM: 800 },
+      },
+    }),
+  },
+  // devices
+  {
+    method: "GET",
+    route: "/api/v1/devices",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/devices" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/devices/:id",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/devices/${await h.newDevice("ACME")}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices",
+    allowed: all(201, ["admin", "supervisor"]),
+    call: () => ({
+      url: "/api/v1/devices",
+      body: {
+        id: unique("SEAL"),
+        class: "passive",
+        vendor: "Acme Seals",
+        model: "R1",
+        protocol: "epcis",
+        identifiers: [],
+      },
+    }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/devices/:id",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => {
+      const id = await h.newDevice("ACME");
+      return {
+        url: `/api/v1/devices/${id}`,
+        body: {
+          class: "active",
+          vendor: "Jointech",
+          model: "JT709A",
+          protocol: "jt701",
+          identifiers: [unique("99")],
+          companyId: "ACME",
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/:id/lifecycle",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => ({
+      url: `/api/v1/devices/${await h.newDevice("ACME")}/lifecycle`,
+      body: { to: "assigned" },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/devices/:id/keys",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => ({ url: `/api/v1/devices/${await h.newDevice("ACME")}/keys` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/:id/keys",
+    allowed: all(201, ["admin", "supervisor"]),
+    call: async (h) => ({
+      url: `/api/v1/devices/${await h.newDevice("ACME")}/keys`,
+      body: { algorithm: "aes-256-gcm" },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/devices/:id/keys/:keyId",
+    allowed: all(204, ["admin", "supervisor"]),
+    call: async (h) => {
+      const id = await h.newDevice("ACME");
+      return { url: `/api/v1/devices/${id}/keys/${await issuedKey(h, id)}` };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/:id/unlock",
+    // A remote unlock is an officer's act, once the trip has arrived.
+    allowed: { officer: 202 },
+    call: async (h) => {
+      const { tripId, deviceId } = await h.newTrip({ stage: "arrived" });
+      await h.reading(deviceId, DESTINATION);
+      return { url: `/api/v1/devices/${deviceId}/unlock`, body: { tripId, reason: "cargo released" } };
+    },
+  },
+  // trips
+  {
+    method: "GET",
+    route: "/api/v1/trips",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/trips" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips",
+    allowed: all(201, ["admin", "supervisor", "officer"]),
+    call: async (h) => ({
+      url: "/api/v1/trips",
+      body: tripBody(unique("DECL"), await h.newDevice("ACME"), h.clock.nowMs() + 86_400_000),
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/trips/:id",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip()).tripId}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/arm",
+    allowed: all(200, ["admin", "supervisor", "officer"]),
+    call: async (h) => {
+      const { tripId, deviceId } = await h.newTrip();
+      await h.reading(deviceId, ORIGIN);
+      return { url: `/api/v1/trips/${tripId}/arm` };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/disarm",
+    allowed: all(200, ["admin", "supervisor", "officer"]),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "arrived" })).tripId}/disarm`,
+      body: {},
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/cancel",
+    allowed: all(200, ["admin", "supervisor", "officer"]),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip()).tripId}/cancel`,
+      body: { reason: "declaration withdrawn" },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/trips/:id/track",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip({ stage: "in_transit" })).tripId}/track` }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/trips/:id/timeline",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip({ stage: "armed" })).tripId}/timeline` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/incidents",
+    allowed: all(201, READERS),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "in_transit" })).tripId}/incidents`,
+      body: { kind: "breakdown", description: "engine failure, waiting for a mechanic" },
+    }),
+  },
+  // alarms
+  {
+    method: "GET",
+    route: "/api/v1/alarms",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/alarms" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/alarms/:id",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/alarms/${(await h.newAlarm()).alarm.id}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/alarms/:id/acknowledge",
+    allowed: all(200, STAFF),
+    call: async (h) => ({ url: `/api/v1/alarms/${(await h.newAlarm()).alarm.id}/acknowledge`, body: {} }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/alarms/:id/assign",
+    allowed: all(200, STAFF),
+    call: async (h) => ({
+      url: `/api/v1/alarms/${(await h.newAlarm()).alarm.id}/assign`,
+      body: { assignee: "operator" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/alarms/:id/comments",
+    allowed: all(200, STAFF),
+    call: async (h) => ({
+      url: `/api/v1/alarms/${(await h.newAlarm()).alarm.id}/comments`,
+      body: { text: "driver reached by phone" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/alarms/:id/resolve",
+    allowed: all(200, STAFF),
+    call: async (h) => {
+      const { alarm } = await h.newAlarm();
+      await h.request("POST", `/api/v1/alarms/${alarm.id}/acknowledge`, { as: "admin", body: {} });
+      return {
+        url: `/api/v1/alarms/${alarm.id}/resolve`,
+        body: { outcome: "technical_fault", notes: "loose sensor" },
+      };
+    },
+  },
+  // audit
+  {
+    method: "GET",
+    route: "/api/v1/audit",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: () => ({ url: "/api/v1/audit?limit=5" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/audit/verify",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: () => ({ url: "/api/v1/audit/verify" }),
+  },
+  // live stream (called over a real socket: see `send`)
+  {
+    method: "GET",
+    route: "/api/v1/stream",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/stream" }),
+  },
+  // the dashboard's own reads (src/api/routes/dashboard.ts)
+  {
+    method: "GET",
+    route: "/api/v1/dashboard/config",
+    everyone: 200,
+    call: () => ({ url: "/api/v1/dashboard/config" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/dashboard/fleet",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/dashboard/fleet" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/kpis",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/kpis" }),
+  },
+  // ingest (the device gateway's routes)
+  {
+    method: "POST",
+    route: "/api/v1/ingest/readings",
+    allowed: all(200, ["admin", "gateway"]),
+    call: (h) => ({
+      url: "/api/v1/ingest/readings",
+      body: {
+        readings: [
+          { deviceId: "8043396601", at: new Date(h.clock.nowMs() - 60_000).toISOString(), seal: "closed" },
+        ],
+      },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/ingest/reads",
+    allowed: all(200, ["admin", "gateway"]),
+    call: (h) => ({
+      url: "/api/v1/ingest/reads",
+      body: {
+        reads: [
+          {
+            sealId: "urn:epc:id:giai:4000001.7101",
+            office: "OFF-ORIGIN",
+            status: "intact",
+            at: new Date(h.clock.nowMs()).toISOString(),
+          },
+        ],
+      },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/ingest/epcis",
+    allowed: all(202, ["admin", "gateway"]),
+    call: () => ({
+      url: "/api/v1/ingest/epcis",
+      headers: { "content-type": "application/ld+json" },
+      body: JSON.stringify({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        type: "EPCISDocument",
+        schemaVersion: "2.0",
+        creationDate: "2025-06-10T08:00:00Z",
+        epcisBody: { eventList: [] },
+      }),
+    }),
+  },
+];
+
+describe("role × endpoint matrix", () => {
+  let h: Harness;
+  let streamBase: string;
+  before(async () => {
+    h = await createHarness();
+    await h.request("PUT", "/api/v1/zones/REST-FIXED", {
+      as: "admin",
+      body: {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: MIDWAY },
+        properties: { kind: "rest", radiusM: 700 },
+      },
+    });
+    streamBase = await h.app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  after(() => h.close());
+
+  /** Sends the call; the stream over a real socket (its answer never ends), everything else injected. */
+  async function send(row: Row, who: Who, call: Call): Promise<number> {
+    const token = call.token ?? (who === "anonymous" ? undefined : h.tokens[who]);
+    if (row.route === "/api/v1/stream") {
+      const abort = new AbortController();
+      const response = await fetch(`${streamBase}${call.url}`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      });
+      abort.abort();
+      return response.status;
+    }
+    const response = await h.request(row.method, call.url, {
+      ...(token === undefined ? {} : { token }),
+      ...(call.body === undefined ? {} : { body: call.body }),
+      ...(call.headers === undefined ? {} : { headers: call.headers }),
+    });
+    return response.statusCode;
+  }
+
+  it("covers every route of the API", () => {
+    const registered = h.routes.map((r) => `${r.method} ${r.url}`).sort();
+    const tabled = ROWS.map((r) => `${r.method} ${r.route}`).sort();
+    assert.deepEqual(tabled, registered);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.method} ${row.route}`, async () => {
+      const problems: string[] = [];
+      for (const who of CALLERS) {
+        const expected = row.everyone ?? (who === "anonymous" ? 401 : (row.allowed?.[who] ?? 403));
+        const call = await row.call(h, who);
+        const status = await send(row, who, call);
+        if (status !== expected) problems.push(`${who}: expected ${expected}, got ${status}`);
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+});
