@@ -5,21 +5,56 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { runCorridorBench } from "./corridor.bench.js";
+import { runDashboardBench } from "./dashboard.bench.js";
 import { runEngineBench } from "./engine.bench.js";
+import { runGatewayBench } from "./gateway.bench.js";
 import type { BenchResult } from "./result.js";
+import { runStoreBench } from "./store.bench.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const selected = args.filter((a) => !a.startsWith("--"));
 
-const BENCHES: Record<string, () => BenchResult> = {
+const BENCHES: Record<string, () => BenchResult | Promise<BenchResult>> = {
   corridor: () => runCorridorBench({ routeVertices: quick ? 2000 : 5500, seed: 42 }),
+  dashboard: () => runDashboardBench({ conveyances: 5000, seconds: quick ? 5 : 15, seed: 6 }),
   engine: () =>
     runEngineBench(
       quick
         ? { trips: 100, messagesPerTrip: 500, routeVertices: 2000, seed: 1 }
         : { trips: 1000, messagesPerTrip: 1000, routeVertices: 5500, seed: 1 },
     ),
+  gateway: () =>
+    runGatewayBench(
+      quick
+        ? {
+            devices: 200,
+            framesPerDevice: 50,
+            window: 4,
+            decodeFrames: 50_000,
+            latencySeconds: 5,
+            alarmsPerS: 10,
+            seed: 11,
+          }
+        : {
+            devices: 1000,
+            framesPerDevice: 200,
+            window: 8,
+            decodeFrames: 200_000,
+            latencySeconds: 20,
+            alarmsPerS: 20,
+            seed: 11,
+          },
+    ),
+  store: () =>
+    runStoreBench({
+      readings: quick ? 20_000 : 200_000,
+      batch: 1000,
+      devices: quick ? 200 : 2000,
+      seed: 7,
+      rounds: quick ? 2 : 3,
+      postgresAdminUrl: process.env.SEALWATCH_BENCH_POSTGRES_URL,
+    }),
 };
 
 const names = selected.length > 0 ? selected : Object.keys(BENCHES);
@@ -31,7 +66,7 @@ for (const name of names) {
     process.exit(2);
   }
   console.log(`\n## ${name}`);
-  const result = bench();
+  const result = await bench();
   for (const line of result.lines) console.log(`  ${line}`);
   results.push(result);
 }

@@ -1,0 +1,237 @@
+/** The SQLite schema, one migration per version (applied in order by `SqliteStore.migrate`). */
+import { checkMigrations, type Migration } from "../migration.js";
+
+/** Written to the file header (`PRAGMA application_id`) so that a Sealwatch file is recognizable. */
+export const SQLITE_APPLICATION_ID = 0x5345414c; // "SEAL"
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = checkMigrations([
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+PRAGMA application_id = ${SQLITE_APPLICATION_ID};
+
+CREATE TABLE readings (
+  seq INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('message', 'read')),
+  at_ms INTEGER NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  lon REAL, lat REAL, speed_kmh REAL, course_deg REAL, valid INTEGER, altitude_m REAL,
+  seal TEXT, tamper INTEGER, battery_pct REAL, office TEXT, read_status TEXT,
+  protocol TEXT NOT NULL,
+  raw BLOB NOT NULL,
+  vendor TEXT,
+  dedup_key BLOB NOT NULL,
+  rejected TEXT
+) STRICT;
+-- One index for deduplication, a trip's track and a device's latest reading: the dedup key already
+-- determines device_id and at_ms, so this is as unique as dedup_key alone, and a device's readings
+-- arrive roughly in time order, so inserts land near the end of the device's range.
+CREATE UNIQUE INDEX readings_device_at_key ON readings (device_id, at_ms, dedup_key);
+
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  class TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  model TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  identifiers TEXT NOT NULL,
+  report_interval_s REAL,
+  lifecycle TEXT NOT NULL,
+  company_id TEXT,
+  settings TEXT,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX devices_company ON devices (company_id);
+
+CREATE TABLE device_identifiers (
+  identifier TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX device_identifiers_device ON device_identifiers (device_id);
+
+CREATE TABLE device_keys (
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  key_id TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  sealed_key BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  retired_at_ms INTEGER,
+  last_counter INTEGER NOT NULL,
+  PRIMARY KEY (device_id, key_id)
+) STRICT;
+
+CREATE TABLE zones (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT,
+  shape TEXT NOT NULL,
+  office_code TEXT,
+  un_locode TEXT,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE trips (
+  id TEXT PRIMARY KEY,
+  reference TEXT,
+  origin TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  route TEXT NOT NULL,
+  devices TEXT NOT NULL,
+  deadline_ms INTEGER NOT NULL,
+  checkpoints TEXT,
+  rules TEXT,
+  declaration TEXT,
+  company_id TEXT,
+  state TEXT NOT NULL,
+  armed_at_ms INTEGER,
+  in_transit_at_ms INTEGER,
+  arrived_at_ms INTEGER,
+  closed_at_ms INTEGER,
+  cancelled_at_ms INTEGER,
+  arm_seq INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX trips_state ON trips (state, created_at_ms);
+CREATE INDEX trips_company ON trips (company_id, created_at_ms);
+
+CREATE TABLE trip_devices (
+  trip_id TEXT NOT NULL REFERENCES trips (id) ON DELETE CASCADE,
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (trip_id, device_id)
+) STRICT;
+CREATE INDEX trip_devices_device ON trip_devices (device_id);
+
+CREATE TABLE commands (
+  seq INTEGER PRIMARY KEY,
+  trip_id TEXT NOT NULL,
+  command TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  force INTEGER,
+  reason TEXT,
+  actor TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  refusal TEXT
+) STRICT;
+CREATE INDEX commands_trip ON commands (trip_id, seq);
+
+CREATE TABLE ticks (
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE device_commands (
+  id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  trip_id TEXT,
+  command TEXT NOT NULL,
+  payload TEXT,
+  status TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  sent_at_ms INTEGER,
+  acknowledged_at_ms INTEGER,
+  error TEXT
+) STRICT;
+CREATE INDEX device_commands_pending ON device_commands (device_id, created_at_ms) WHERE status = 'queued';
+
+CREATE TABLE alarms (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  trip TEXT NOT NULL,
+  device TEXT,
+  started_at_ms INTEGER NOT NULL,
+  zone TEXT,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  cleared_at_ms INTEGER,
+  retracted INTEGER NOT NULL,
+  workflow TEXT NOT NULL,
+  assignee TEXT,
+  outcome TEXT,
+  raised_at_ms INTEGER NOT NULL,
+  acknowledged_at_ms INTEGER,
+  resolved_at_ms INTEGER,
+  escalated_at_ms INTEGER,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alarms_trip ON alarms (trip, started_at_ms);
+CREATE INDEX alarms_open_queue ON alarms (severity_rank, raised_at_ms)
+  WHERE retracted = 0 AND workflow <> 'resolved';
+
+CREATE TABLE alarm_actions (
+  id TEXT PRIMARY KEY,
+  alarm_id TEXT NOT NULL REFERENCES alarms (id),
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  details TEXT
+) STRICT;
+CREATE INDEX alarm_actions_alarm ON alarm_actions (alarm_id, at_ms);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  details TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_subject ON audit_log (subject_type, subject_id, seq);
+
+CREATE TABLE companies (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  country TEXT,
+  created_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  company_id TEXT,
+  offices TEXT,
+  disabled INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+) STRICT;
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  company_id TEXT,
+  offices TEXT,
+  created_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+) STRICT;
+
+CREATE TABLE engine_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+`,
+  },
+]);

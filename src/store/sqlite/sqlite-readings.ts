@@ -1,0 +1,98 @@
+/** The durable input log in SQLite: one table keyed by seq, deduplicated by a unique dedup_key. */
+import { READING_COLUMNS, readingFromRow, readingParams, type Row } from "../rows.js";
+import type { AppendOutcome, ReadingRecord, ReadingStore } from "../ports.js";
+import type { SqliteDb } from "./sqlite-db.js";
+
+const COLUMNS = READING_COLUMNS.join(", ");
+const INSERT = `INSERT INTO readings (${COLUMNS}) VALUES (${READING_COLUMNS.map(() => "?").join(", ")})
+  ON CONFLICT (device_id, at_ms, dedup_key) DO NOTHING`;
+const bindBool = (v: boolean): number => (v ? 1 : 0);
+const WHAT = {
+  seal: "seal IS NOT NULL",
+  fix: "lon IS NOT NULL AND lat IS NOT NULL AND valid IS NOT 0",
+} as const;
+
+export class SqliteReadings implements ReadingStore {
+  constructor(private readonly s: SqliteDb) {}
+
+  append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
+    if (batch.length === 0) return Promise.resolve([]);
+    return this.s.write(() => {
+      const insert = this.s.stmt(INSERT);
+      return batch.map((r): AppendOutcome =>
+        insert.run(readingParams(r, bindBool)).changes === 1 ? "stored" : "duplicate",
+      );
+    });
+  }
+
+  forDevice(deviceId: string, fromMs: number, toMs: number): Promise<ReadingRecord[]> {
+    return this.s.read(() =>
+      (
+        this.s
+          .stmt(
+            `SELECT ${COLUMNS} FROM readings WHERE device_id = ? AND at_ms >= ? AND at_ms < ? AND rejected IS NULL
+             ORDER BY at_ms, seq`,
+          )
+          .all(deviceId, fromMs, toMs) as Row[]
+      ).map(readingFromRow),
+    );
+  }
+
+  latest(deviceId: string): Promise<ReadingRecord | undefined> {
+    return this.one(
+      `SELECT ${COLUMNS} FROM readings WHERE device_id = ? AND rejected IS NULL ORDER BY at_ms DESC, seq DESC LIMIT 1`,
+      deviceId,
+    );
+  }
+
+  afterSeq(afterSeq: number, limit: number): Promise<ReadingRecord[]> {
+    return this.s.read(() =>
+      (
+        this.s
+          .stmt(`SELECT ${COLUMNS} FROM readings WHERE seq > ? AND rejected IS NULL ORDER BY seq LIMIT ?`)
+          .all(afterSeq, limit) as Row[]
+      ).map(readingFromRow),
+    );
+  }
+
+  markRejected(seqs: readonly number[], reason: string): Promise<void> {
+    return this.s.write(() => {
+      const update = this.s.stmt("UPDATE readings SET rejected = ? WHERE seq = ?");
+      for (const seq of seqs) update.run(reason, seq);
+    });
+  }
+
+  maxSeq(): Promise<number> {
+    return this.s.read(
+      () => (this.s.stmt("SELECT max(seq) AS m FROM readings").get() as { m: number | null }).m ?? 0,
+    );
+  }
+
+  latestBefore(deviceId: string, beforeMs: number, what: "seal" | "fix"): Promise<ReadingRecord | undefined> {
+    return this.one(
+      `SELECT ${COLUMNS} FROM readings WHERE device_id = ? AND at_ms < ? AND rejected IS NULL AND ${WHAT[what]}
+       ORDER BY at_ms DESC, seq DESC LIMIT 1`,
+      deviceId,
+      beforeMs,
+    );
+  }
+
+  lastReceivedAfterSeq(deviceId: string, afterSeq: number): Promise<number | undefined> {
+    return this.s.read(() => {
+      const row = this.s
+        .stmt(
+          `SELECT max(received_at_ms) AS m FROM readings
+           WHERE device_id = ? AND seq > ? AND kind = 'message' AND rejected IS NULL`,
+        )
+        .get(deviceId, afterSeq) as { m: number | null };
+      return row.m ?? undefined;
+    });
+  }
+
+  private one(sql: string, ...params: unknown[]): Promise<ReadingRecord | undefined> {
+    return this.s.read(() => {
+      const row = this.s.stmt(sql).get(...params) as Row | undefined;
+      return row === undefined ? undefined : readingFromRow(row);
+    });
+  }
+}

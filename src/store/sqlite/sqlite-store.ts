@@ -1,0 +1,241 @@
+/**
+ * The embedded store: one SQLite file (WAL, synchronous=FULL so that a commit survives a power cut,
+ * foreign keys on), written by one process at a time (see LockFile), readable by others.
+ */
+import { accessSync, constants, mkdirSync, statSync, type Stats } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { COUNTED_TABLES, type AdminStore } from "../admin.js";
+import type { MigrationStatus } from "../ports.js";
+import { StoreError } from "../store-error.js";
+import { checkExistingFile } from "./file-check.js";
+import { LockFile } from "./lock-file.js";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SqliteAccess, SqliteEngineState } from "./sqlite-access.js";
+import { SqliteAlarms } from "./sqlite-alarms.js";
+import { SqliteAudit } from "./sqlite-audit.js";
+import { SqliteDb, sqliteError } from "./sqlite-db.js";
+import { SqliteReadings } from "./sqlite-readings.js";
+import { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
+import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
+
+export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
+/** Page cache per connection, KiB. */
+export const CACHE_KIB = 65_536;
+const WAL_CHECKPOINT_PAGES = 10_000;
+
+export interface SqliteOpenOptions {
+  /** Open for reading only: no lock, no migration; every write fails with STORE_READ_ONLY. */
+  readonly readOnly?: boolean;
+  /** Apply pending migrations at open (default: unless read-only). */
+  readonly migrate?: boolean;
+}
+
+export class SqliteStore implements AdminStore {
+  readonly kind = "sqlite";
+  readonly readings: SqliteReadings;
+  readonly devices: SqliteDevices;
+  readonly zones: SqliteZones;
+  readonly trips: SqliteTrips;
+  readonly commands: SqliteCommands;
+  readonly alarms: SqliteAlarms;
+  readonly audit: SqliteAudit;
+  readonly access: SqliteAccess;
+  readonly engineState: SqliteEngineState;
+  private closed = false;
+
+  private constructor(
+    private readonly s: SqliteDb,
+    private readonly lock: LockFile | undefined,
+  ) {
+    this.readings = new SqliteReadings(s);
+    this.devices = new SqliteDevices(s);
+    this.zones = new SqliteZones(s);
+    this.trips = new SqliteTrips(s);
+    this.commands = new SqliteCommands(s);
+    this.alarms = new SqliteAlarms(s);
+    this.audit = new SqliteAudit(s);
+    this.access = new SqliteAccess(s);
+    this.engineState = new SqliteEngineState(s);
+  }
+
+  /** The absolute path of the database file. */
+  get location(): string {
+    return this.s.location;
+  }
+
+  /** The connection itself, for tests and tools (pragmas, direct SQL). Writes through it bypass the port. */
+  get database(): Database.Database {
+    return this.s.db;
+  }
+
+  /** Why writes are refused, when the store is read-only (opened so, or the file is write-protected). */
+  get readOnlyReason(): string | undefined {
+    return this.s.readOnlyReason;
+  }
+
+  /**
+   * Opens (creating it and its folder if needed) the SQLite store at `path`. An existing file is
+   * checked before anything is written: not SQLite, another application's, or damaged → StoreError.
+   */
+  static async open(
+    path: string = DEFAULT_SQLITE_PATH,
+    options: SqliteOpenOptions = {},
+  ): Promise<SqliteStore> {
+    const location = resolve(path);
+    const existing = statOrUndefined(location);
+    if (existing?.isDirectory() === true)
+      throw new StoreError("STORE_FOREIGN", `${location} is a directory, not a SQLite database file`);
+    if (existing === undefined && options.readOnly === true)
+      throw new StoreError("STORE_UNAVAILABLE", `no database at ${location} (nothing to open read-only)`);
+    if (existing !== undefined) checkExistingFile(location);
+    let readOnlyReason = options.readOnly === true ? "opened read-only" : undefined;
+    if (readOnlyReason === undefined && existing !== undefined && !isWritable(location, existing.mode))
+      readOnlyReason = "the file is write-protected";
+    if (existing === undefined) mkdirSync(dirname(location), { recursive: true });
+
+    const lock = readOnlyReason === undefined ? LockFile.acquire(location) : undefined;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(location, {
+        readonly: readOnlyReason !== undefined,
+        fileMustExist: readOnlyReason !== undefined,
+      });
+      db.pragma("busy_timeout = 5000");
+      // A device's readings are spread over the index; 64 MiB of cache keeps its hot pages in memory.
+      db.pragma(`cache_size = ${-CACHE_KIB}`);
+      if (readOnlyReason === undefined) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = FULL");
+        db.pragma("foreign_keys = ON");
+        // Checkpoint every ~40 MB of log rather than 4 MB: a page that every batch touches is then
+        // copied back to the database once per checkpoint, not once per few commits.
+        db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+        db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      }
+      const store = new SqliteStore(new SqliteDb(db, location, readOnlyReason), lock);
+      if (options.migrate ?? options.readOnly !== true) {
+        try {
+          await store.migrate();
+        } catch (error) {
+          await store.close();
+          throw error;
+        }
+      }
+      return store;
+    } catch (error) {
+      if (db?.open === true) db.close();
+      lock?.release();
+      throw sqliteError(error, location);
+    }
+  }
+
+  async migrate(): Promise<MigrationStatus> {
+    const latest = SQLITE_MIGRATIONS.length;
+    const before = await this.migrationStatus();
+    if (before.current > latest) throw this.tooNew(before.current, latest);
+    if (before.current === latest) return before;
+    await this.s.write(() => {
+      this.s.db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT",
+      );
+      // Read again inside the write transaction: the version is what counts under the lock.
+      const current = this.currentVersion();
+      const record = this.s.db.prepare(
+        "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+      );
+      for (const migration of SQLITE_MIGRATIONS.slice(current)) {
+        this.s.db.exec(migration.sql);
+        record.run(migration.version, migration.name, Date.now());
+      }
+    });
+    return this.migrationStatus();
+  }
+
+  migrationStatus(): Promise<MigrationStatus> {
+    return this.s.read(() => {
+      const applied = this.hasTable("schema_migrations")
+        ? (
+            this.s.db
+              .prepare("SELECT version, name, applied_at_ms FROM schema_migrations ORDER BY version")
+              .all() as {
+              version: number;
+              name: string;
+              applied_at_ms: number;
+            }[]
+          ).map((m) => ({ version: m.version, name: m.name, appliedAtMs: m.applied_at_ms }))
+        : [];
+      return { current: applied.at(-1)?.version ?? 0, latest: SQLITE_MIGRATIONS.length, applied };
+    });
+  }
+
+  counts(): Promise<Record<string, number>> {
+    return this.s.read(() => {
+      const counts: Record<string, number> = {};
+      for (const table of COUNTED_TABLES) {
+        if (!this.hasTable(table)) continue;
+        counts[table] = (this.s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      }
+      return counts;
+    });
+  }
+
+  /** SQLite's own consistency check of the whole file ("ok" or the problems it found). */
+  checkIntegrity(): Promise<string[]> {
+    return this.s.read(() =>
+      (this.s.db.prepare("PRAGMA quick_check").all() as { quick_check: string }[]).map((r) => r.quick_check),
+    );
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    try {
+      this.s.db.close();
+    } finally {
+      this.lock?.release();
+    }
+    return Promise.resolve();
+  }
+
+  private currentVersion(): number {
+    return (
+      (this.s.db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null })
+        .v ?? 0
+    );
+  }
+
+  private hasTable(name: string): boolean {
+    return (
+      this.s.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
+      undefined
+    );
+  }
+
+  private tooNew(current: number, latest: number): StoreError {
+    return new StoreError(
+      "STORE_SCHEMA_TOO_NEW",
+      `${this.location} has schema version ${current}, newer than this Sealwatch knows (${latest}); upgrade Sealwatch`,
+    );
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new StoreError("STORE_UNAVAILABLE", `${path}: ${(error as Error).message}`, error);
+  }
+}
+
+/** Write permission as the file's mode says it (even for root, who could write anyway). */
+function isWritable(path: string, mode: number): boolean {
+  if ((mode & 0o222) === 0) return false;
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
