@@ -142,7 +142,8 @@ export class Recovery {
       return;
     }
     const lookback = Math.max(this.engine.lookbackMs, (trip.rules?.openingFixMaxAgeS ?? 600) * 1000);
-    for (const deviceId of trip.devices) await this.ensureHistory(deviceId, trip.armedAtMs - lookback, beforeSeq);
+    for (const deviceId of trip.devices)
+      await this.ensureHistory(deviceId, trip.armedAtMs - lookback, beforeSeq);
     const stored = await this.store.alarms.forTrip(trip.id);
     const signalLoss = [];
     for (const deviceId of trip.devices) {
@@ -225,7 +226,5 @@ export class Recovery {
 }
 
 async function maxCommandSeq(store: Store): Promise<number> {
-  let max = 0;
-  for (const entry of await store.commands.afterSeq(0)) max = Math.max(max, entry.seq);
-  return max;
+  return store.commands.maxSeq();
 }

@@ -250,6 +250,8 @@ export interface CommandStore {
   forTrip(tripId: string): Promise<CommandRecord[]>;
   /** Commands and ticks with seq greater than `afterSeq`, in seq order (recovery). */
   afterSeq(afterSeq: number): Promise<(CommandRecord | TickRecord)[]>;
+  /** The largest seq of any stored command or tick (0 when none). */
+  maxSeq(): Promise<number>;
   putDeviceCommand(command: DeviceCommandRecord): Promise<void>;
   pendingDeviceCommands(deviceId: string): Promise<DeviceCommandRecord[]>;
 }

@@ -423,6 +423,9 @@ export function storeContract(h: StoreHarness): void {
         { ...arm, seq: 9, tripId: "t2" },
       ]);
       await assert.rejects(store.commands.append(arm), rejectsWith("STORE_CONFLICT"));
+      assert.equal(await store.commands.maxSeq(), 9);
+      await store.commands.appendTick({ seq: 12, atMs: T0 + 9 });
+      assert.equal(await store.commands.maxSeq(), 12);
     });
 
     it("queues device commands until they are sent", async () => {

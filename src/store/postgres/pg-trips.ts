@@ -134,6 +134,13 @@ export class PgCommands implements CommandStore {
     return rows.map(commandOrTickFromRow) as CommandRecord[];
   }
 
+  async maxSeq(): Promise<number> {
+    const { rows } = await this.db.query<{ m: string | null }>(
+      "SELECT max(m)::text AS m FROM (SELECT max(seq) AS m FROM commands UNION ALL SELECT max(seq) FROM ticks) s",
+    );
+    return Number(rows[0]?.m ?? 0);
+  }
+
   async afterSeq(afterSeq: number): Promise<(CommandRecord | TickRecord)[]> {
     const { rows } = await this.db.query<Row>(
       `SELECT ${COMMAND_COLUMNS.join(", ")} FROM commands WHERE seq > $1

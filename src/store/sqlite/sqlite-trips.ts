@@ -152,6 +152,19 @@ export class SqliteCommands implements CommandStore {
     );
   }
 
+  maxSeq(): Promise<number> {
+    return this.s.read(
+      () =>
+        (
+          this.s
+            .stmt(
+              "SELECT max(m) AS m FROM (SELECT max(seq) AS m FROM commands UNION ALL SELECT max(seq) FROM ticks)",
+            )
+            .get() as { m: number | null }
+        ).m ?? 0,
+    );
+  }
+
   afterSeq(afterSeq: number): Promise<(CommandRecord | TickRecord)[]> {
     return this.s.read(() =>
       (
