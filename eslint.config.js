@@ -1,4 +1,4 @@
-// Lint configuration: typescript-eslint's type-aware recommended rules over src, test and bench.
+// Lint configuration: typescript-eslint's type-aware recommended rules over src, test, bench and web.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
@@ -31,6 +31,8 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // The dashboard (web/): TSX in the browser, typed by web/tsconfig.json (found by the project service).
+  { files: ["web/**/*.{ts,tsx}"], languageOptions: { globals: globals.browser } },
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,

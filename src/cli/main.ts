@@ -7,6 +7,7 @@ import { UsageError, processIo, type Command, type CommandIo } from "./command.j
 import { configCommand } from "./config-command.js";
 import { dbCommand } from "./db-command.js";
 import { decodeCommand } from "./decode-command.js";
+import { deviceKeyCommand } from "./device-key-command.js";
 import { demoCommand } from "./demo-command.js";
 import { gatewayCommand } from "./gateway-command.js";
 import { replayCommand } from "./replay-command.js";
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   dbCommand,
   auditCommand,
   gatewayCommand,
+  deviceKeyCommand,
   serveCommand,
   configCommand,
   demoCommand,

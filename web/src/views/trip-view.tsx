@@ -1,0 +1,457 @@
+/**
+ * One trip: its declaration, the declared route with its corridor, the actual track, the offices
+ * and rest areas, a timeline of readings, alarms, transitions and officers' actions, its alarms
+ * (handled here too), and a replay slider that moves the conveyance along its track in time.
+ */
+import type { Map as MapLibreMap } from "maplibre-gl";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, ApiError, query } from "../api/client.js";
+import type { Alarm, LiveReading, TimelineEntry, Trip } from "../api/types.js";
+import { AlarmActions } from "../components/alarm-actions.js";
+import { SeverityBadge, StateBadge } from "../components/badges.js";
+import {
+  actorName,
+  ALARM_LABELS,
+  dateTime,
+  duration,
+  OUTCOME_LABELS,
+  STATE_LABELS,
+  time,
+} from "../format.js";
+import { MapView } from "../map/map-view.js";
+import { addZones, setMarkers, setRoute, setTrack, SEVERITY_COLORS } from "../map/overlays.js";
+import { useSession } from "../session.js";
+import { commandsTrips, handlesAlarms, useAssignees, useZones, zoneName } from "./hooks.js";
+import { TripCommands } from "./trip-commands.js";
+
+interface Fix {
+  readonly atMs: number;
+  readonly lon: number;
+  readonly lat: number;
+}
+
+const KINDS = ["reading", "alarm", "transition", "action"] as const;
+const KIND_LABELS: Record<(typeof KINDS)[number], string> = {
+  reading: "Readings",
+  alarm: "Alarms",
+  transition: "State changes",
+  action: "Officers' actions",
+};
+const SHOWN_READINGS = 300;
+
+function describe(entry: TimelineEntry): string {
+  const d: Record<string, unknown> = entry.details ?? {};
+  switch (entry.kind) {
+    case "reading": {
+      const parts = [];
+      if (entry.speedKmh !== undefined) parts.push(`${Math.round(entry.speedKmh)} km/h`);
+      if (entry.seal !== undefined) parts.push(`seal ${entry.seal}`);
+      if (entry.tamper === true) parts.push("TAMPER");
+      if (entry.batteryPct !== undefined) parts.push(`battery ${Math.round(entry.batteryPct)} %`);
+      if (entry.receivedAt !== undefined && Date.parse(entry.receivedAt) - Date.parse(entry.at) > 15_000)
+        parts.push(
+          `received ${duration((Date.parse(entry.receivedAt) - Date.parse(entry.at)) / 1000)} late (stored and forwarded)`,
+        );
+      return `${entry.deviceId ?? ""}: ${parts.join(", ")}`;
+    }
+    case "transition": {
+      const to = (d.to ?? d.state) as keyof typeof STATE_LABELS | undefined;
+      return `Trip ${to === undefined ? "changed state" : (STATE_LABELS[to] ?? String(to)).toLowerCase()}${entry.actor === "engine" ? "" : ` (${actorName(entry.actor)})`}`;
+    }
+    case "alarm": {
+      const type = d.type as keyof typeof ALARM_LABELS | undefined;
+      const verb = (entry.action ?? "").replace("alarm.", "");
+      return `${type === undefined ? "Alarm" : ALARM_LABELS[type]} ${verb === "raise" ? "raised" : verb === "clear" ? "cleared" : verb}`;
+    }
+    case "action": {
+      const verb = (entry.action ?? "").replace(".", " ");
+      const outcome = typeof d.outcome === "string" ? d.outcome : undefined;
+      const extra =
+        outcome === undefined
+          ? ""
+          : ` (${OUTCOME_LABELS[outcome as keyof typeof OUTCOME_LABELS] ?? outcome})`;
+      return `${verb}${extra} by ${actorName(entry.actor)}`;
+    }
+  }
+}
+
+export function TripView({ tripId }: { tripId: string }) {
+  const { me, store, config } = useSession();
+  const zones = useZones();
+  const users = useAssignees(me.role);
+  const [trip, setTrip] = useState<Trip | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [fixes, setFixes] = useState<Fix[]>([]);
+  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
+  const [alarms, setAlarms] = useState<Alarm[]>([]);
+  const [kinds, setKinds] = useState<ReadonlySet<string>>(new Set(["alarm", "transition", "action"]));
+  const [allReadings, setAllReadings] = useState(false);
+  const [replayMs, setReplayMs] = useState<number | undefined>();
+  const [playing, setPlaying] = useState(false);
+  const [mapReady, setMapReady] = useState(false);
+  const map = useRef<MapLibreMap | undefined>(undefined);
+  const id = encodeURIComponent(tripId);
+
+  const loadHistory = useCallback(() => {
+    void api<{ entries: TimelineEntry[] }>(`/trips/${id}/timeline${query({ limit: 20_000 })}`).then(
+      (t) => {
+        setTimeline(t.entries);
+        setFixes(
+          t.entries
+            .filter((e) => e.kind === "reading" && e.position !== undefined)
+            .map((e) => ({ atMs: Date.parse(e.at), lon: e.position![0], lat: e.position![1] }))
+            .sort((a, b) => a.atMs - b.atMs),
+        );
+      },
+      () => undefined,
+    );
+    void api<{ items: Alarm[] }>(
+      `/alarms${query({ tripId: [tripId], includeRetracted: true, limit: 500 })}`,
+    ).then(
+      (r) => setAlarms(r.items),
+      () => undefined,
+    );
+  }, [id, tripId]);
+
+  useEffect(() => {
+    api<Trip>(`/trips/${id}`).then(setTrip, (e: unknown) =>
+      setError(
+        e instanceof ApiError && e.status === 404 ? "No such trip (or it is not yours to see)." : String(e),
+      ),
+    );
+    loadHistory();
+  }, [id, loadHistory]);
+
+  // Live: readings of the trip's devices extend the track; alarm and trip events refresh.
+  useEffect(() => {
+    let pending: number | undefined;
+    const refresh = () => {
+      if (pending !== undefined) return;
+      pending = window.setTimeout(() => {
+        pending = undefined;
+        loadHistory();
+      }, 1500);
+    };
+    const offReading = store.onReading((r: LiveReading) => {
+      if (r.tripId !== tripId || r.position === undefined || !r.position.valid) return;
+      const fix = { atMs: Date.parse(r.at), lon: r.position.lon, lat: r.position.lat };
+      setFixes((previous) => {
+        const next = [...previous, fix];
+        if (previous.length > 0 && previous[previous.length - 1]!.atMs > fix.atMs)
+          next.sort((a, b) => a.atMs - b.atMs);
+        return next;
+      });
+      if (kinds.has("reading")) refresh();
+    });
+    const offTrip = store.onTrip((t) => {
+      if (t.id === tripId) {
+        setTrip(t);
+        refresh();
+      }
+    });
+    const offAlarms = store.onAlarmsChange(refresh);
+    return () => {
+      offReading();
+      offTrip();
+      offAlarms();
+      if (pending !== undefined) window.clearTimeout(pending);
+    };
+  }, [store, tripId, loadHistory, kinds]);
+
+  const range = useMemo(() => {
+    const start = trip?.armedAt !== undefined ? Date.parse(trip.armedAt) : fixes[0]?.atMs;
+    const end = trip?.closedAt !== undefined ? Date.parse(trip.closedAt) : fixes[fixes.length - 1]?.atMs;
+    return start === undefined || end === undefined || end <= start ? undefined : { start, end };
+  }, [trip, fixes]);
+
+  const replayFix = useMemo(() => {
+    if (fixes.length === 0) return undefined;
+    if (replayMs === undefined) return fixes[fixes.length - 1];
+    let found = fixes[0];
+    for (const f of fixes) {
+      if (f.atMs > replayMs) break;
+      found = f;
+    }
+    return found;
+  }, [fixes, replayMs]);
+
+  // Replay playback: the whole trip in about 20 seconds.
+  useEffect(() => {
+    if (!playing || range === undefined) return;
+    const stepMs = (range.end - range.start) / 200;
+    const timer = window.setInterval(() => {
+      setReplayMs((current) => {
+        const next = (current ?? range.start) + stepMs;
+        if (next >= range.end) {
+          setPlaying(false);
+          return range.end;
+        }
+        return next;
+      });
+    }, 100);
+    return () => window.clearInterval(timer);
+  }, [playing, range]);
+
+  const onReady = useCallback((m: MapLibreMap) => {
+    map.current = m;
+    setMapReady(true);
+  }, []);
+
+  useEffect(() => {
+    const m = map.current;
+    if (m === undefined || !mapReady) return;
+    if (zones !== undefined) addZones(m, zones);
+    if (trip !== undefined) setRoute(m, trip.route.coordinates, trip.rules.corridorM ?? 1000);
+    const shown = replayMs === undefined ? fixes : fixes.filter((f) => f.atMs <= replayMs);
+    setTrack(
+      m,
+      shown.map((f) => [f.lon, f.lat]),
+    );
+    const alarmMarkers: GeoJSON.Feature[] = [];
+    for (const alarm of alarms) {
+      if (alarm.retracted) continue;
+      const at = Date.parse(alarm.startedAt);
+      let place: Fix | undefined;
+      for (const f of fixes) {
+        if (f.atMs > at) break;
+        place = f;
+      }
+      if (place === undefined || (replayMs !== undefined && at > replayMs)) continue;
+      alarmMarkers.push({
+        type: "Feature",
+        properties: { color: SEVERITY_COLORS[alarm.severity], label: ALARM_LABELS[alarm.type], radius: 6 },
+        geometry: { type: "Point", coordinates: [place.lon, place.lat] },
+      });
+    }
+    setMarkers(m, "alarm-markers", alarmMarkers);
+    setMarkers(
+      m,
+      "position",
+      replayFix === undefined
+        ? []
+        : [
+            {
+              type: "Feature",
+              properties: {
+                color: "#ffffff",
+                radius: 8,
+                label: time(new Date(replayFix.atMs).toISOString()),
+              },
+              geometry: { type: "Point", coordinates: [replayFix.lon, replayFix.lat] },
+            },
+          ],
+    );
+  }, [mapReady, zones, trip, fixes, alarms, replayMs, replayFix]);
+
+  // Frame the route once it is known.
+  const framed = useRef(false);
+  useEffect(() => {
+    const m = map.current;
+    if (m === undefined || !mapReady || trip === undefined || framed.current) return;
+    framed.current = true;
+    m.resize();
+    let west = 180;
+    let south = 90;
+    let east = -180;
+    let north = -90;
+    for (const [lon, lat] of trip.route.coordinates) {
+      west = Math.min(west, lon);
+      east = Math.max(east, lon);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+    m.fitBounds(
+      [
+        [west, south],
+        [east, north],
+      ],
+      // Room at the bottom for the replay bar.
+      { padding: { top: 50, left: 50, right: 50, bottom: 110 }, duration: 0 },
+    );
+  }, [mapReady, trip]);
+
+  const entries = useMemo(() => {
+    const chosen = timeline.filter((e) => kinds.has(e.kind));
+    const readings = chosen.filter((e) => e.kind === "reading").length;
+    if (allReadings || readings <= SHOWN_READINGS) return chosen;
+    let skip = readings - SHOWN_READINGS;
+    return chosen.filter((e) => e.kind !== "reading" || skip-- <= 0);
+  }, [timeline, kinds, allReadings]);
+
+  if (error !== undefined)
+    return (
+      <section className="page">
+        <h1>Trip {tripId}</h1>
+        <p role="alert" className="error">
+          {error}
+        </p>
+      </section>
+    );
+  if (trip === undefined)
+    return (
+      <p className="loading" role="status">
+        Loading trip…
+      </p>
+    );
+
+  const canHandle = handlesAlarms(me.role);
+  return (
+    <div className="trip-view">
+      <section className="trip-head" aria-labelledby="trip-title">
+        <h1 id="trip-title">
+          Trip {trip.id} <StateBadge state={trip.state} />
+        </h1>
+        <p>
+          {zoneName(zones, trip.origin)} → {zoneName(zones, trip.destination)}
+        </p>
+        <dl className="facts">
+          <dt>MRN</dt>
+          <dd>{trip.mrn ?? trip.reference ?? "—"}</dd>
+          <dt>Conveyance</dt>
+          <dd>
+            {trip.conveyance?.mode ?? "—"} {trip.conveyance?.registration ?? ""}{" "}
+            {trip.conveyance?.driver !== undefined ? `(${trip.conveyance.driver})` : ""}
+          </dd>
+          <dt>Containers</dt>
+          <dd>{trip.containers.join(", ") || "—"}</dd>
+          <dt>Goods</dt>
+          <dd>{trip.goodsDescription ?? "—"}</dd>
+          <dt>Company</dt>
+          <dd>{trip.companyId ?? "—"}</dd>
+          <dt>Devices</dt>
+          <dd>{trip.devices.join(", ")}</dd>
+          <dt>Armed</dt>
+          <dd>{dateTime(trip.armedAt)}</dd>
+          <dt>Arrived</dt>
+          <dd>{dateTime(trip.arrivedAt)}</dd>
+          <dt>Deadline</dt>
+          <dd>{dateTime(trip.deadline)}</dd>
+          <dt>Corridor</dt>
+          <dd>{trip.rules.corridorM ?? 1000} m each side of the route</dd>
+        </dl>
+        {commandsTrips(me.role) && <TripCommands trip={trip} onChanged={setTrip} />}
+      </section>
+      <div className="trip-map">
+        <MapView
+          label={`Map of trip ${trip.id}: declared route, corridor and actual track`}
+          tileStyleUrl={config.tileStyleUrl}
+          onReady={onReady}
+        />
+        {range !== undefined && (
+          <div className="replay">
+            <button
+              type="button"
+              onClick={() =>
+                playing ? setPlaying(false) : (setReplayMs(replayMs ?? range.start), setPlaying(true))
+              }
+            >
+              {playing ? "Pause" : "Play"}
+            </button>
+            <label htmlFor="replay-slider">Replay</label>
+            <input
+              id="replay-slider"
+              type="range"
+              min={range.start}
+              max={range.end}
+              step={Math.max(1000, Math.round((range.end - range.start) / 500))}
+              value={replayMs ?? range.end}
+              aria-valuetext={dateTime(new Date(replayMs ?? range.end).toISOString())}
+              onChange={(e) => {
+                setPlaying(false);
+                setReplayMs(Number(e.target.value));
+              }}
+            />
+            <output htmlFor="replay-slider">{dateTime(new Date(replayMs ?? range.end).toISOString())}</output>
+            <button
+              type="button"
+              onClick={() => (setPlaying(false), setReplayMs(undefined))}
+              disabled={replayMs === undefined}
+            >
+              Live
+            </button>
+          </div>
+        )}
+      </div>
+      <section className="trip-alarms" aria-labelledby="trip-alarms-title">
+        <h2 id="trip-alarms-title">Alarms ({alarms.filter((a) => !a.retracted).length})</h2>
+        {alarms.length === 0 ? (
+          <p className="empty">No alarm on this trip.</p>
+        ) : (
+          <ul className="plain">
+            {alarms.map((a) => (
+              <li
+                key={a.id}
+                className={`alarm compact sev-edge-${a.severity}${a.retracted ? " retracted" : ""}`}
+                data-alarm-id={a.id}
+              >
+                <div className="alarm-title">
+                  <SeverityBadge severity={a.severity} /> <strong>{ALARM_LABELS[a.type]}</strong>
+                  <span className={`workflow wf-${a.workflow}`}>
+                    {a.retracted ? "retracted" : a.workflow}
+                  </span>
+                </div>
+                <div className="alarm-times">
+                  started {dateTime(a.startedAt)}
+                  {a.clearedAt !== null ? ` · ended ${time(a.clearedAt)}` : ""}
+                  {a.outcome !== undefined ? ` · ${OUTCOME_LABELS[a.outcome]}` : ""}
+                </div>
+                {canHandle && !a.retracted && (
+                  <AlarmActions
+                    alarm={a}
+                    users={users}
+                    onDone={(updated) => {
+                      setAlarms((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+                      store.apply({ kind: "alarm", cursor: -1, change: "workflow", alarm: updated });
+                      loadHistory();
+                    }}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="timeline" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Timeline</h2>
+        <fieldset className="filters">
+          <legend className="visually-hidden">Show in the timeline</legend>
+          {KINDS.map((k) => (
+            <label key={k} className="check">
+              <input
+                type="checkbox"
+                checked={kinds.has(k)}
+                onChange={(e) => {
+                  const next = new Set(kinds);
+                  if (e.target.checked) next.add(k);
+                  else next.delete(k);
+                  setKinds(next);
+                }}
+              />
+              {KIND_LABELS[k]}
+            </label>
+          ))}
+          {kinds.has("reading") && !allReadings && (
+            <button type="button" onClick={() => setAllReadings(true)}>
+              Show every reading
+            </button>
+          )}
+        </fieldset>
+        <ol className="timeline-list">
+          {entries.map((e, i) => {
+            const later = replayMs !== undefined && Date.parse(e.at) > replayMs;
+            return (
+              <li
+                key={`${e.at}-${e.kind}-${e.auditSeq ?? i}`}
+                className={`tl tl-${e.kind}${later ? " later" : ""}`}
+              >
+                <time dateTime={e.at}>{dateTime(e.at)}</time>
+                <span className="tl-kind">{e.kind}</span>
+                <span className="tl-text">{describe(e)}</span>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+    </div>
+  );
+}
