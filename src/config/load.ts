@@ -102,8 +102,7 @@ function coerce(key: ConfigKey, raw: unknown): unknown {
     case "integer":
     case "number": {
       const value = typeof raw === "number" ? raw : Number(shown.trim());
-      if (shown.trim() === "" || !Number.isFinite(value))
-        return new Problem(`"${shown}" is not a number`);
+      if (shown.trim() === "" || !Number.isFinite(value)) return new Problem(`"${shown}" is not a number`);
       if (key.type === "integer" && !Number.isInteger(value))
         return new Problem(`${value} is not a whole number`);
       if (key.min !== undefined && value < key.min)

@@ -13,7 +13,9 @@ import { fixturePath, readJson } from "../support/fixtures.js";
 
 describe("settled disputes", () => {
   const dir = fixturePath("disputes");
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".json"))
+    .sort()) {
     it(name, () => {
       const scenario = parseScenario(readJson(join(dir, name)));
       const output = toOutputJson(replay(scenario)) as Record<string, unknown>;
