@@ -46,6 +46,7 @@ export function engineInputOf(record: ReadingRecord): MessageInput | ReadInput {
       office: record.office ?? "",
       status: record.readStatus ?? "intact",
       atMs: record.atMs,
+      receivedAtMs: record.receivedAtMs,
       content,
     };
   }

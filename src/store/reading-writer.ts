@@ -185,9 +185,16 @@ export class ReadingWriter {
     this.admitWaiters();
     this.inFlight = this.commit(batch).finally(() => {
       this.inFlight = undefined;
-      // What arrived during the commit goes next, at once: it has waited long enough.
-      if (this.queue.length > 0) this.startBatch();
-      else this.notifyIdle();
+      if (this.queue.length === 0) {
+        this.notifyIdle();
+        return;
+      }
+      // What arrived during the commit goes next, after one turn of the event loop: a synchronous
+      // store (SQLite) blocked the loop while committing, so the readings that came in meanwhile
+      // still wait in socket buffers; letting them in first keeps batches large under load.
+      setImmediate(() => {
+        if (this.inFlight === undefined) this.startBatch();
+      });
     });
   }
 

@@ -159,7 +159,7 @@ export function readEvent(input: ReadInput): DeviceEvent {
   return new DeviceEvent(
     "read",
     input.atMs,
-    input.atMs,
+    input.receivedAtMs ?? input.atMs,
     input.content,
     false,
     0,

@@ -356,8 +356,9 @@ export class MonitoringEngine {
     if (kind !== "office") return reject(`zone "${input.office}" is a ${kind} zone, not an office`);
     const event = readEvent(input);
     if (this.isDuplicate(device, event)) return DUPLICATE;
-    if (this.isLate(input.atMs)) return this.rejectLate(input.atMs);
-    this.advanceClock(input.atMs);
+    const arrivalMs = input.receivedAtMs ?? input.atMs;
+    if (this.isLate(arrivalMs)) return this.rejectLate(arrivalMs);
+    this.advanceClock(arrivalMs);
     this.insertRead(device, event, true);
     return this.finish("accepted");
   }

@@ -37,6 +37,12 @@ export interface ReadInput {
   readonly office: string;
   readonly status: ReadStatus;
   readonly atMs: number;
+  /**
+   * When the read reached Sealwatch. The scenario format has none (a read arrives at its own time);
+   * a reader that uploads its reads later, or whose clock drifts, gives it so that the read is
+   * placed by event time without moving the clock by the reader's clock.
+   */
+  readonly receivedAtMs?: number;
   readonly content: object;
 }
 

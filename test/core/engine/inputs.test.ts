@@ -153,3 +153,56 @@ describe("duplicates", () => {
     assert.equal(b.run().trips[0]!.state, "in_transit");
   });
 });
+
+describe("reads uploaded late by a reader", () => {
+  it("are placed by event time and judged by their arrival, without moving the clock by the reader's clock", async () => {
+    const { MonitoringEngine } = await import("../../../src/core/engine/engine.js");
+    const { along: at } = await import("../../support/scenario-builder.js");
+    const engine = new MonitoringEngine();
+    const square = (lon: number): [number, number][] => [
+      [lon - 0.01, -0.01],
+      [lon + 0.01, -0.01],
+      [lon + 0.01, 0.01],
+      [lon - 0.01, 0.01],
+    ];
+    engine.addZone({ id: "A", kind: "office", shape: { type: "polygon", ring: square(0) } });
+    engine.addZone({ id: "B", kind: "office", shape: { type: "polygon", ring: square(1) } });
+    engine.addDevice({ id: "RF1", class: "passive" });
+    engine.addDevice({ id: "D9", class: "active", reportIntervalS: 3600 });
+    engine.declareTrip({
+      id: "T",
+      origin: "A",
+      destination: "B",
+      route: [at(0), at(111)],
+      devices: ["RF1"],
+      deadlineMs: 10_000_000,
+    });
+    const read = (atMs: number, status: "intact" | "broken", receivedAtMs?: number) =>
+      engine.apply({
+        type: "read",
+        device: "RF1",
+        office: "A",
+        status,
+        atMs,
+        ...(receivedAtMs === undefined ? {} : { receivedAtMs }),
+        content: { atMs, status },
+      });
+    assert.equal(read(1000, "intact").status, "accepted");
+    assert.equal(engine.apply({ type: "command", command: "arm", trip: "T", atMs: 2000 }).status, "accepted");
+    // Another device moves the clock to 9000.
+    assert.equal(
+      engine.apply({ type: "message", device: "D9", atMs: 9000, receivedAtMs: 9000, content: {} }).status,
+      "accepted",
+    );
+    // A read made at 5000 and uploaded at 9500 is accepted and raises tamper at its event time.
+    const late = read(5000, "broken", 9500);
+    assert.equal(late.status, "accepted");
+    assert.deepEqual(
+      late.alarms.map((c) => [c.change, c.alarm.type, c.alarm.startedAtMs]),
+      [["raised", "tamper", 5000]],
+    );
+    assert.equal(engine.clockMs, 9500);
+    // Without an arrival time, the same late read would be judged by its own time, and refused.
+    assert.equal(read(6000, "intact").status, "rejected");
+  });
+});
