@@ -21,8 +21,8 @@ const BENCHES: Record<string, () => BenchResult | Promise<BenchResult>> = {
   engine: () =>
     runEngineBench(
       quick
-        ? { trips: 100, messagesPerTrip: 500, routeVertices: 2000, seed: 1 }
-        : { trips: 1000, messagesPerTrip: 1000, routeVertices: 5500, seed: 1 },
+        ? { trips: 100, messagesPerTrip: 500, routeVertices: 2000, seed: 1, rounds: 2 }
+        : { trips: 1000, messagesPerTrip: 1000, routeVertices: 5500, seed: 1, rounds: 3 },
     ),
   gateway: () =>
     runGatewayBench(

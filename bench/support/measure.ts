@@ -9,6 +9,12 @@ export function gc(): void {
   }
 }
 
+/** The JS heap alone after a full collection (typed-array backing stores are freed lazily). */
+export function jsHeapBytes(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 /** JS heap plus typed-array backing stores (which live outside the heap). */
 export function heapUsedBytes(): number {
   gc();

@@ -24,7 +24,12 @@ import { AlarmBook } from "./alarm-book.js";
 import { armRefusal, cancelRefusal, disarmRefusal } from "./commands.js";
 import { messageEvent, readEvent, type DeviceEvent } from "./device-event.js";
 import { DeviceRuntime } from "./device-runtime.js";
-import { memoryTimeline, type TimelineFactory } from "./event-sequence.js";
+import {
+  memoryTimeline,
+  type DeviceTimeline,
+  type EventSequence,
+  type TimelineFactory,
+} from "./event-sequence.js";
 import type {
   ApplyResult,
   ApplyStatus,
@@ -285,11 +290,14 @@ export class MonitoringEngine {
     return { status, alarms, trips };
   }
 
-  /** Whether an identical event (same instant, same content) was already accepted. */
+  /**
+   * Whether an identical event (same instant, same content) was already accepted. An identical
+   * event carries the same fields, so it sits in the same home sequence as this one.
+   */
   private isDuplicate(device: DeviceRuntime, event: DeviceEvent): boolean {
-    const all = device.timeline.all;
-    for (let i = all.lowerBoundTime(event.atMs); i < all.length; i++) {
-      const other = all.get(i);
+    const home = homeSequence(device.timeline, event);
+    for (let i = home.lowerBoundTime(event.atMs); i < home.length; i++) {
+      const other = home.get(i);
       if (other.atMs !== event.atMs) break;
       if (other.content === event.content) return true;
     }
@@ -316,7 +324,7 @@ export class MonitoringEngine {
   /** Puts a message into the device's timeline and, when `evaluate`, through the rules. */
   private insertMessage(device: DeviceRuntime, event: DeviceEvent, evaluate: boolean): void {
     const timeline = device.timeline;
-    timeline.all.insert(event);
+    if (homeSequence(timeline, event) === timeline.bare) timeline.bare.insert(event);
     const track = evaluate ? device.trackAt(event.atMs) : undefined;
     if (event.hasFix) {
       this.locate(event);
@@ -365,7 +373,6 @@ export class MonitoringEngine {
 
   private insertRead(device: DeviceRuntime, event: DeviceEvent, evaluate: boolean): void {
     const timeline = device.timeline;
-    timeline.all.insert(event);
     timeline.reads.insert(event);
     const tamperIndex = timeline.tampers.insert(event);
     const track = evaluate ? device.trackAt(event.atMs) : undefined;
@@ -620,8 +627,8 @@ export class MonitoringEngine {
     let cut = beforeMs;
     for (const track of device.tracks) cut = Math.min(cut, track.armAtMs - this.openings.maxFixAgeMs);
     if (cut <= device.residentFromMs) return;
-    const { all, fixes, seals, tampers, batteries, openings } = device.timeline;
-    all.removeRange(0, all.lowerBoundTime(cut));
+    const { bare, fixes, seals, tampers, batteries, openings } = device.timeline;
+    bare.removeRange(0, bare.lowerBoundTime(cut));
     fixes.removeRange(0, fixes.lowerBoundTime(cut) - 1);
     seals.removeRange(0, seals.lowerBoundTime(cut) - 1);
     tampers.removeRange(0, tampers.lowerBoundTime(cut));
@@ -629,6 +636,16 @@ export class MonitoringEngine {
     openings.removeRange(0, openings.lowerBoundTime(cut));
     device.residentFromMs = cut;
   }
+}
+
+/** The sequence where an event and any copy of it are sure to be: the first that holds it. */
+function homeSequence(timeline: DeviceTimeline, event: DeviceEvent): EventSequence {
+  if (event.kind === "read") return timeline.reads;
+  if (event.hasFix) return timeline.fixes;
+  if (event.seal !== null) return timeline.seals;
+  if (event.tamper !== null) return timeline.tampers;
+  if (event.batteryPct !== null) return timeline.batteries;
+  return timeline.bare;
 }
 
 const ACCEPTED_UNCHANGED: ApplyResult = Object.freeze({ status: "accepted", alarms: [], trips: [] });

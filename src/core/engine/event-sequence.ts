@@ -123,8 +123,8 @@ export class ArrayEventSequence implements EventSequence {
 
 /** A device's history, split by what each rule reads. */
 export interface DeviceTimeline {
-  /** Every accepted message or read: duplicate detection and the arm checks. */
-  readonly all: EventSequence;
+  /** Messages that carry nothing the other sequences hold (no valid fix, seal, tamper or battery). */
+  readonly bare: EventSequence;
   /** Messages with a valid position. */
   readonly fixes: EventSequence;
   /** Messages carrying `seal`. */
@@ -142,7 +142,7 @@ export interface DeviceTimeline {
 export type TimelineFactory = (deviceId: string) => DeviceTimeline;
 
 export const memoryTimeline: TimelineFactory = () => ({
-  all: new ArrayEventSequence(),
+  bare: new ArrayEventSequence(),
   fixes: new ArrayEventSequence(),
   seals: new ArrayEventSequence(),
   tampers: new ArrayEventSequence(),
