@@ -2,23 +2,53 @@
  * RFC 8785 (JCS) canonical JSON: object members sorted by the UTF-16 code units of their names, no
  * insignificant whitespace, numbers and strings serialised as ECMAScript does. Used to decide whether
  * two inputs carry the same content and to order same-instant inputs deterministically.
+ * Bigints, which JSON has no form for, are written as decimal strings.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    // undefined, functions and symbols have no JSON form; they never occur in parsed JSON.
-    return text === undefined ? "null" : text;
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return `"${value.toString()}"`;
+    case "object":
+      if (value === null) return "null";
+      return Array.isArray(value) ? arrayJson(value) : objectJson(value as Record<string, unknown>);
+    case "undefined":
+    case "function":
+    case "symbol":
+      // No JSON form; they never occur in parsed JSON.
+      return "null";
   }
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item)).join(",")}]`;
+}
+
+function arrayJson(items: readonly unknown[]): string {
+  let text = "[";
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += ",";
+    text += canonicalJson(items[i]);
   }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  const parts: string[] = [];
+  return `${text}]`;
+}
+
+/** Member names that need no escaping, written without calling JSON.stringify. */
+const PLAIN_NAME = /^[A-Za-z0-9_$-]*$/;
+
+function objectJson(record: Record<string, unknown>): string {
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let text = "{";
+  let first = true;
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+    if (!first) text += ",";
+    first = false;
+    text += PLAIN_NAME.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`;
+    text += canonicalJson(member);
   }
-  return `{${parts.join(",")}}`;
+  return `${text}}`;
 }

@@ -204,8 +204,9 @@ export class MonitorHost {
     this.ensureOpen();
     const seq = this.nextSeq++;
     const receivedAtMs = this.stamp(incoming.receivedAtMs);
-    const partial = { ...incoming, seq, receivedAtMs };
-    const record: ReadingRecord = { ...partial, dedupKey: dedupKey(partial) };
+    // One copy of the incoming reading; its key is filled in once computed from the rest.
+    const record = { ...incoming, seq, receivedAtMs, dedupKey: "" };
+    record.dedupKey = dedupKey(record);
     const slot: Slot = { seq, kind: "reading", state: "waiting", record };
     this.slots.set(seq, slot);
     let outcome: AppendOutcome;
@@ -271,6 +272,8 @@ export class MonitorHost {
         this.slots.delete(slot.seq);
         this.nextToApply++;
         if (slot.state === "skip") continue;
+        // Most readings need nothing from the store: apply them without a turn of the event loop.
+        if (slot.kind === "reading" && this.applyReadingNow(slot.record)) continue;
         await this.applySlot(slot);
       }
     } finally {
@@ -318,9 +321,50 @@ export class MonitorHost {
     if (++this.appliedSinceCheckpoint >= CHECKPOINT_EVERY_INPUTS) await this.checkpoint(slot.seq);
   }
 
+  /**
+   * Applies a reading synchronously when it needs no history from the store and changes nothing
+   * that must be stored; returns false (having done nothing) otherwise.
+   */
+  private applyReadingNow(record: ReadingRecord): boolean {
+    if (this.recovery.needsHistory(record.deviceId, record.atMs)) return false;
+    if (this.appliedSinceCheckpoint + 1 >= CHECKPOINT_EVERY_INPUTS) return false;
+    const result = this.engine.apply(engineInputOf(record));
+    if (result.status === "duplicate") {
+      this.stats.readingsDuplicate++;
+    } else if (result.status === "accepted") {
+      this.stats.readingsApplied++;
+      const clockMs = this.engine.clockMs ?? record.receivedAtMs;
+      this.effects.publishReading(record, this.engine.activeTripOf(record.deviceId), clockMs);
+      if (result.alarms.length > 0 || result.trips.length > 0) {
+        // Changes to store: finish on the asynchronous path, in order.
+        this.pendingResult = { record, result };
+        return false;
+      }
+    } else {
+      this.pendingResult = { record, result };
+      return false;
+    }
+    this.appliedSinceCheckpoint++;
+    return true;
+  }
+
+  /** A reading applied by `applyReadingNow` whose outcome still has to be stored. */
+  private pendingResult: { record: ReadingRecord; result: ApplyResult } | undefined;
+
   private async applyReading(record: ReadingRecord): Promise<void> {
+    const pending = this.pendingResult;
+    if (pending !== undefined && pending.record === record) {
+      this.pendingResult = undefined;
+      await this.finishReading(record, pending.result, true);
+      return;
+    }
     await this.recovery.prepareForEvent(record.deviceId, record.atMs, record.seq);
     const result = this.engine.apply(engineInputOf(record));
+    await this.finishReading(record, result, false);
+  }
+
+  /** Stores what applying a reading decided (`published`: the reading event already went out). */
+  private async finishReading(record: ReadingRecord, result: ApplyResult, published: boolean): Promise<void> {
     if (result.status === "rejected") {
       this.stats.readingsRejected++;
       this.lastRejection = result.reason;
@@ -331,9 +375,11 @@ export class MonitorHost {
       this.stats.readingsDuplicate++;
       return;
     }
-    this.stats.readingsApplied++;
     const clockMs = this.engine.clockMs ?? record.receivedAtMs;
-    this.effects.publishReading(record, this.engine.activeTripOf(record.deviceId), clockMs);
+    if (!published) {
+      this.stats.readingsApplied++;
+      this.effects.publishReading(record, this.engine.activeTripOf(record.deviceId), clockMs);
+    }
     if (result.alarms.length > 0 || result.trips.length > 0) {
       await this.effects.persist(result, clockMs, "engine");
       if (result.alarms.some((c) => c.change === "raised")) {

@@ -19,26 +19,19 @@ export function alarmId(alarm: AlarmIdentity): string {
 
 /**
  * What the engine compares for duplicates and same-instant order. A reading replayed from a scenario
- * keeps its original input (section 4 of the contract: every field but `at` and `receivedAt`);
- * a device reading is its normalized fields.
+ * keeps its original input (section 4 of the contract: every field but `at` and `receivedAt`,
+ * ordered by their RFC 8785 form); a device reading is identified by its deduplication key, a
+ * hash of its normalized content (so equal keys are equal content, and keys order it).
  */
-export function contentOf(record: ReadingRecord): object {
-  const vendor = record.vendor as { scenario?: object } | undefined;
-  if (record.protocol === "scenario" && vendor?.scenario !== undefined) return vendor.scenario;
-  const {
-    seq: _seq,
-    receivedAtMs: _received,
-    raw: _raw,
-    protocol: _protocol,
-    dedupKey: _key,
-    atMs: _at,
-    ...content
-  } = record;
-  return content;
+function scenarioContent(record: ReadingRecord): object | undefined {
+  if (record.protocol !== "scenario") return undefined;
+  return (record.vendor as { scenario?: object } | undefined)?.scenario;
 }
 
 export function engineInputOf(record: ReadingRecord): MessageInput | ReadInput {
-  const content = contentOf(record);
+  const scenario = scenarioContent(record);
+  const content = scenario ?? record;
+  const contentKey = scenario === undefined ? record.dedupKey : undefined;
   if (record.kind === "read") {
     return {
       type: "read",
@@ -48,28 +41,29 @@ export function engineInputOf(record: ReadingRecord): MessageInput | ReadInput {
       atMs: record.atMs,
       receivedAtMs: record.receivedAtMs,
       content,
+      contentKey,
     };
   }
+  const hasPosition = record.lon !== undefined && record.lat !== undefined;
   return {
     type: "message",
     device: record.deviceId,
     atMs: record.atMs,
     receivedAtMs: record.receivedAtMs,
-    ...(record.lon !== undefined && record.lat !== undefined
+    position: hasPosition
       ? {
-          position: {
-            lon: record.lon,
-            lat: record.lat,
-            ...(record.speedKmh === undefined ? {} : { speedKmh: record.speedKmh }),
-            ...(record.courseDeg === undefined ? {} : { courseDeg: record.courseDeg }),
-            valid: record.valid ?? true,
-          },
+          lon: record.lon,
+          lat: record.lat,
+          speedKmh: record.speedKmh,
+          courseDeg: record.courseDeg,
+          valid: record.valid ?? true,
         }
-      : {}),
-    ...(record.seal === undefined ? {} : { seal: record.seal }),
-    ...(record.tamper === undefined ? {} : { tamper: record.tamper }),
-    ...(record.batteryPct === undefined ? {} : { batteryPct: record.batteryPct }),
+      : undefined,
+    seal: record.seal,
+    tamper: record.tamper,
+    batteryPct: record.batteryPct,
     content,
+    contentKey,
   };
 }
 

@@ -86,12 +86,18 @@ export class Recovery {
    * input itself, and later ones already in the log, are not applied yet).
    */
   async prepareForEvent(deviceId: string, atMs: number, beforeSeq = Infinity): Promise<void> {
-    if (!this.engine.hasDevice(deviceId)) return;
+    if (!this.needsHistory(deviceId, atMs)) return;
     const lookback = Math.max(this.engine.lookbackMs, 600_000);
-    if (atMs >= this.engine.residentFromMs(deviceId) + lookback) return;
     await this.ensureHistory(deviceId, atMs - lookback, beforeSeq);
     const trip = await this.store.trips.windowHolding(deviceId, atMs);
     if (trip !== undefined && !this.engine.hasTrip(trip.id)) await this.loadTrip(trip, beforeSeq);
+  }
+
+  /** Whether an event of `deviceId` at `atMs` reaches back before the history in memory (rare). */
+  needsHistory(deviceId: string, atMs: number): boolean {
+    if (!this.engine.hasDevice(deviceId)) return false;
+    const lookback = Math.max(this.engine.lookbackMs, 600_000);
+    return atMs < this.engine.residentFromMs(deviceId) + lookback;
   }
 
   /** Makes sure a command's trip and its devices' latest states are in memory. */

@@ -15,19 +15,68 @@ import type { ReadingRecord } from "./ports.js";
 export type DedupInput = Omit<ReadingRecord, "seq" | "receivedAtMs" | "raw" | "protocol" | "dedupKey"> &
   Partial<Pick<ReadingRecord, "seq" | "receivedAtMs" | "raw" | "protocol" | "dedupKey">>;
 
+/**
+ * The members a reading's content may have, in code-unit order: the order canonical JSON writes them.
+ * A reading with any other member takes the generic (slower) path.
+ */
+const CONTENT_KEYS = [
+  "altitudeM",
+  "atMs",
+  "batteryPct",
+  "courseDeg",
+  "deviceId",
+  "kind",
+  "lat",
+  "lon",
+  "office",
+  "readStatus",
+  "seal",
+  "speedKmh",
+  "tamper",
+  "valid",
+  "vendor",
+] as const;
+const CONTENT_KEY_SET: ReadonlySet<string> = new Set(CONTENT_KEYS);
+const IGNORED_KEYS: ReadonlySet<string> = new Set(["seq", "receivedAtMs", "raw", "protocol", "dedupKey"]);
+
+/**
+ * The canonical JSON of a reading's content, written member by member: the same text as
+ * `canonicalJson(normalizeJson(content))`, without serialising and parsing the reading twice.
+ */
+function contentJson(reading: DedupInput): string | undefined {
+  const record = reading as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (!CONTENT_KEY_SET.has(key) && !IGNORED_KEYS.has(key) && record[key] !== undefined) return undefined;
+  }
+  let text = "{";
+  for (const key of CONTENT_KEYS) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (text.length > 1) text += ",";
+    text += `"${key}":`;
+    if (key === "vendor") text += canonicalJson(value);
+    else if (typeof value === "number" || typeof value === "boolean")
+      text += Number.isFinite(value) || typeof value === "boolean" ? String(value) : "null";
+    else text += JSON.stringify(value);
+  }
+  return `${text}}`;
+}
+
 /** The deduplication key of `reading` (64 lowercase hex characters). */
 export function dedupKey(reading: DedupInput): string {
-  const {
-    seq: _seq,
-    receivedAtMs: _received,
-    raw: _raw,
-    protocol: _protocol,
-    dedupKey: _key,
-    ...content
-  } = reading;
-  return createHash("sha256")
-    .update(canonicalJson(normalizeJson(content)))
-    .digest("hex");
+  let text = contentJson(reading);
+  if (text === undefined) {
+    const {
+      seq: _seq,
+      receivedAtMs: _received,
+      raw: _raw,
+      protocol: _protocol,
+      dedupKey: _key,
+      ...content
+    } = reading;
+    text = canonicalJson(normalizeJson(content));
+  }
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** `reading` with its `dedupKey` filled in. */

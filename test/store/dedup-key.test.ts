@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
+import type { Arbitrary } from "fast-check";
 import { dedupKey } from "../../src/store/dedup-key.js";
 import { reading } from "./records.js";
 
@@ -59,5 +60,53 @@ describe("dedupKey", () => {
     const reordered = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
     assert.equal(dedupKey(reordered), a.dedupKey);
     assert.equal(dedupKey({ ...a, tamper: undefined }), a.dedupKey);
+  });
+});
+
+describe("dedupKey's member-by-member path", () => {
+  it("gives the key of the generic definition for any reading", async () => {
+    const fc = (await import("fast-check")).default;
+    const { canonicalJson } = await import("../../src/core/canonical-json.js");
+    const { normalizeJson } = await import("../../src/store/json-value.js");
+    const generic = (r: Record<string, unknown>): string => {
+      const { seq: _s, receivedAtMs: _r, raw: _w, protocol: _p, dedupKey: _k, ...content } = r;
+      return createHash("sha256")
+        .update(canonicalJson(normalizeJson(content)))
+        .digest("hex");
+    };
+    const optional = <T>(arb: Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const vendor = fc.oneof(
+      fc.constant(undefined),
+      fc.jsonValue(),
+      fc.record({
+        vendor: fc.constant("teltonika"),
+        io: fc.dictionary(fc.integer({ min: 1, max: 300 }).map(String), fc.oneof(fc.integer(), fc.bigInt())),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.record({
+          deviceId: fc.string(),
+          kind: fc.constantFrom("message" as const, "read" as const),
+          atMs: fc.integer({ min: 0, max: 4_000_000_000_000 }),
+          lon: optional(fc.double({ min: -180, max: 180 })),
+          lat: optional(fc.double({ min: -90, max: 90 })),
+          speedKmh: optional(fc.double({ min: 0, max: 300, noNaN: true })),
+          valid: optional(fc.boolean()),
+          seal: optional(fc.constantFrom("open" as const, "closed" as const)),
+          tamper: optional(fc.boolean()),
+          batteryPct: optional(fc.integer({ min: 0, max: 100 })),
+          office: optional(fc.string()),
+          vendor,
+          seq: fc.nat(),
+          receivedAtMs: fc.nat(),
+          protocol: fc.string(),
+        }),
+        (r) => {
+          assert.equal(dedupKey(r as Parameters<typeof dedupKey>[0]), generic(r));
+        },
+      ),
+      { seed: 42, numRuns: 500 },
+    );
   });
 });

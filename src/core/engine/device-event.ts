@@ -47,7 +47,10 @@ export class DeviceEvent {
     batteryPct: number | null,
     /** The office of a passive read. */
     readonly office: string | null,
+    /** A ready-made content key, when the input came with one. */
+    contentKey?: string,
   ) {
+    this.contentText = contentKey;
     let flags = kind === "read" ? IS_READ : 0;
     if (hasFix) flags |= HAS_FIX;
     if (seal !== null) flags |= seal === "open" ? SEAL_PRESENT | SEAL_OPEN : SEAL_PRESENT;
@@ -151,6 +154,7 @@ export function messageEvent(input: MessageInput): DeviceEvent {
     input.tamper ?? null,
     input.batteryPct ?? null,
     null,
+    input.contentKey,
   );
 }
 
@@ -169,6 +173,7 @@ export function readEvent(input: ReadInput): DeviceEvent {
     input.status === "broken",
     null,
     input.office,
+    input.contentKey,
   );
 }
 

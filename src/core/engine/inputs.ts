@@ -29,6 +29,11 @@ export interface MessageInput {
   readonly batteryPct?: number;
   /** The message's content for duplicate detection: its canonical form without `at` and `receivedAt`. */
   readonly content: object;
+  /**
+   * A ready-made content key (equal keys mean equal content, and keys order same-instant
+   * messages), used instead of serialising `content`: a store's deduplication key, for instance.
+   */
+  readonly contentKey?: string;
 }
 
 export interface ReadInput {
@@ -44,6 +49,8 @@ export interface ReadInput {
    */
   readonly receivedAtMs?: number;
   readonly content: object;
+  /** See `MessageInput.contentKey`. */
+  readonly contentKey?: string;
 }
 
 export type CommandName = "arm" | "disarm" | "cancel";
