@@ -6,8 +6,8 @@ import { alarmKey, type Alarm, type TripState } from "../core/domain/model.js";
 import type { AlarmChange } from "../core/engine/alarm-book.js";
 import type { ApplyResult, TripChange } from "../core/engine/inputs.js";
 import type { LiveBus } from "../bus/live-events.js";
-import type { AlarmRecord, ReadingRecord, Store, TripRecord } from "../store/ports.js";
-import type { HostStats } from "./host.js";
+import type { AlarmRecord, AuditEntry, ReadingRecord, Store, TripRecord } from "../store/ports.js";
+import type { HostLogger, HostStats } from "./host.js";
 import { alarmId, newAlarmRecord } from "./records.js";
 import type { Recovery } from "./recovery.js";
 
@@ -17,13 +17,119 @@ export function tripOffices(trip: TripRecord | undefined): string[] {
   return [trip.origin, trip.destination, ...(trip.checkpoints ?? [])];
 }
 
+/**
+ * Effects are written in the background, in the order the engine decided them, one change at a time
+ * (a failed write is retried, with a growing pause, until the store takes it): the engine host goes
+ * on applying readings meanwhile, so a slow write (an fsync, a reconnecting database) holds up
+ * nothing but the effects behind it. If the process dies before a change is written, the engine
+ * restored at the next start gives it again and recovery records it (see recovery.ts).
+ */
+type Job =
+  | {
+      readonly kind: "trip";
+      readonly change: TripChange;
+      readonly clockMs: number;
+      readonly actor: string;
+      readonly armSeq: number | undefined;
+    }
+  | {
+      readonly kind: "alarm";
+      readonly change: AlarmChange;
+      readonly clockMs: number;
+      readonly actor: string;
+    };
+
+interface Queued {
+  readonly job: Job;
+  readonly done: () => void;
+  readonly failed: (error: unknown) => void;
+}
+
 export class EffectWriter {
+  private readonly queue: Queued[] = [];
+  private running = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly bus: LiveBus,
     private readonly recovery: Recovery,
     private readonly stats: HostStats,
+    private readonly logger: HostLogger,
   ) {}
+
+  /** Changes waiting to be written. */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once every change queued so far is written. */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops retrying failed writes (at shutdown, after `idle`). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private enqueue(job: Job): Promise<void> {
+    return new Promise((done, failed) => {
+      this.queue.push({ job, done, failed });
+      if (!this.running) void this.run();
+    });
+  }
+
+  /** Writes what is queued, oldest first: consecutive alarm changes together in one transaction. */
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const first = this.queue[0]!;
+        let batch: Queued[];
+        if (first.job.kind === "trip") {
+          batch = this.queue.splice(0, 1);
+        } else {
+          let n = 1;
+          while (n < this.queue.length && n < MAX_ALARM_BATCH && this.queue[n]!.job.kind === "alarm") n++;
+          batch = this.queue.splice(0, n);
+        }
+        try {
+          await this.withRetry(() =>
+            first.job.kind === "trip" ? this.writeTrip(first.job) : this.writeAlarms(batch),
+          );
+          for (const queued of batch) queued.done();
+        } catch (error) {
+          for (const queued of batch) queued.failed(error);
+        }
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async withRetry(write: () => Promise<void>): Promise<void> {
+    let pauseMs = 100;
+    for (;;) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (this.closed) throw error;
+        this.logger.error(
+          { err: String(error), retryInMs: pauseMs },
+          "storing an engine decision failed; retrying",
+        );
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        pauseMs = Math.min(pauseMs * 2, 5_000);
+      }
+    }
+  }
 
   /** Publishes an applied reading for the live map (nothing stored: the reading already is). */
   publishReading(record: ReadingRecord, tripId: string | undefined, clockMs: number): void {
@@ -58,18 +164,25 @@ export class EffectWriter {
     );
   }
 
-  /** Stores, audits and publishes the changes an input made. `armSeq` marks an accepted arm. */
-  async persist(result: ApplyResult, clockMs: number, actor: string, armSeq?: number): Promise<void> {
-    for (const change of result.trips) await this.tripChanged(change, clockMs, actor, armSeq);
-    for (const change of result.alarms) await this.alarmChanged(change, clockMs, actor);
+  /**
+   * Queues the changes an input made to be stored, audited and published, in order; resolves once
+   * they are. `armSeq` marks an accepted arm.
+   */
+  persist(result: ApplyResult, clockMs: number, actor: string, armSeq?: number): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const change of result.trips)
+      jobs.push(this.enqueue({ kind: "trip", change, clockMs, actor, armSeq }));
+    for (const change of result.alarms) jobs.push(this.enqueue({ kind: "alarm", change, clockMs, actor }));
+    return Promise.all(jobs).then(() => undefined);
   }
 
-  private async tripChanged(
-    change: TripChange,
-    clockMs: number,
-    actor: string,
-    armSeq: number | undefined,
-  ): Promise<void> {
+  /** Queues one alarm change (recovery's reconciliation); resolves once it is stored. */
+  alarmChanged(change: AlarmChange, clockMs: number, actor: string): Promise<void> {
+    return this.enqueue({ kind: "alarm", change, clockMs, actor });
+  }
+
+  private async writeTrip(job: Extract<Job, { kind: "trip" }>): Promise<void> {
+    const { change, clockMs, actor, armSeq } = job;
     const current = this.recovery.trips.get(change.trip) ?? (await this.store.trips.get(change.trip));
     if (current === undefined) return;
     const at = (state: TripState): number | undefined =>
@@ -118,58 +231,83 @@ export class EffectWriter {
     );
   }
 
-  /** Stores one alarm change, keeping the handling (workflow) an officer already recorded. */
-  async alarmChanged(change: AlarmChange, clockMs: number, actor: string): Promise<void> {
-    const alarm = change.alarm;
-    const id = alarmId(alarm);
-    const existing = await this.store.alarms.get(id);
-    let record: AlarmRecord;
-    let action: string;
-    switch (change.change) {
-      case "raised":
-        record =
-          existing === undefined
-            ? newAlarmRecord(alarm, clockMs)
-            : { ...existing, clearedAtMs: alarm.clearedAtMs, retracted: false, updatedAtMs: clockMs };
-        action = existing === undefined ? "alarm.raise" : "alarm.reinstate";
-        if (existing === undefined)
-          this.stats.alarmsRaised[alarm.type] = (this.stats.alarmsRaised[alarm.type] ?? 0) + 1;
-        break;
-      case "updated":
-        record = {
-          ...(existing ?? newAlarmRecord(alarm, clockMs)),
-          clearedAtMs: alarm.clearedAtMs,
-          updatedAtMs: clockMs,
-        };
-        action = alarm.clearedAtMs === null ? "alarm.reopen" : "alarm.clear";
-        break;
-      case "retracted":
-        record = { ...(existing ?? newAlarmRecord(alarm, clockMs)), retracted: true, updatedAtMs: clockMs };
-        action = "alarm.retract";
-        break;
-    }
-    await this.store.alarms.upsert(record);
-    await this.store.audit.append({
-      atMs: clockMs,
-      actor,
-      action,
-      subjectType: "alarm",
-      subjectId: id,
-      details: describeAlarm(alarm),
-    });
-    const trip = this.recovery.trips.get(alarm.trip);
-    this.bus.publish(
-      {
-        kind: "alarm",
+  /**
+   * Stores a run of alarm changes in two transactions (the alarms, then their audit records),
+   * keeping the handling (workflow) an officer already recorded, then publishes them.
+   */
+  private async writeAlarms(batch: readonly Queued[]): Promise<void> {
+    const records = new Map<string, AlarmRecord>();
+    const writes: AlarmRecord[] = [];
+    const entries: AuditEntry[] = [];
+    const events: { change: AlarmChange["change"]; record: AlarmRecord; clockMs: number; isNew: boolean }[] =
+      [];
+    for (const { job } of batch) {
+      if (job.kind !== "alarm") continue;
+      const { change, clockMs, actor } = job;
+      const alarm = change.alarm;
+      const id = alarmId(alarm);
+      const existing = records.get(id) ?? (await this.store.alarms.get(id));
+      let record: AlarmRecord;
+      let action: string;
+      switch (change.change) {
+        case "raised":
+          record =
+            existing === undefined
+              ? newAlarmRecord(alarm, clockMs)
+              : { ...existing, clearedAtMs: alarm.clearedAtMs, retracted: false, updatedAtMs: clockMs };
+          action = existing === undefined ? "alarm.raise" : "alarm.reinstate";
+          break;
+        case "updated":
+          record = {
+            ...(existing ?? newAlarmRecord(alarm, clockMs)),
+            clearedAtMs: alarm.clearedAtMs,
+            updatedAtMs: clockMs,
+          };
+          action = alarm.clearedAtMs === null ? "alarm.reopen" : "alarm.clear";
+          break;
+        case "retracted":
+          record = { ...(existing ?? newAlarmRecord(alarm, clockMs)), retracted: true, updatedAtMs: clockMs };
+          action = "alarm.retract";
+          break;
+      }
+      records.set(id, record);
+      writes.push(record);
+      entries.push({
+        atMs: clockMs,
+        actor,
+        action,
+        subjectType: "alarm",
+        subjectId: id,
+        details: describeAlarm(alarm),
+      });
+      events.push({
         change: change.change,
-        alarm: record,
-        ...(trip?.companyId === undefined ? {} : { companyId: trip.companyId }),
-        offices: tripOffices(trip),
-      },
-      clockMs,
-    );
+        record,
+        clockMs,
+        isNew: existing === undefined && change.change === "raised",
+      });
+    }
+    await this.store.alarms.upsertMany(writes);
+    await this.store.audit.appendMany(entries);
+    for (const { change, record, clockMs, isNew } of events) {
+      if (isNew) this.stats.alarmsRaised[record.type] = (this.stats.alarmsRaised[record.type] ?? 0) + 1;
+      const trip = this.recovery.trips.get(record.trip);
+      this.bus.publish(
+        {
+          kind: "alarm",
+          change,
+          alarm: record,
+          ...(trip?.companyId === undefined ? {} : { companyId: trip.companyId }),
+          offices: tripOffices(trip),
+        },
+        clockMs,
+      );
+    }
   }
 }
+
+/** Alarm changes stored together at most (a storm of alarms is written in a few transactions). */
+const MAX_ALARM_BATCH = 500;
 
 function describeAlarm(alarm: Alarm): object {
   return {

@@ -162,7 +162,7 @@ export class MonitorHost {
     this.nextToApply = lastSeq + 1;
     this.logger = options.logger ?? silentLogger;
     this.graceMs = options.closedTripGraceMs ?? DEFAULT_CLOSED_TRIP_GRACE_MS;
-    this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats);
+    this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats, this.logger);
     recovery.attach(this.effects);
     this.registry = new RegistryWriter(engine, options.store, recovery);
   }
@@ -256,10 +256,16 @@ export class MonitorHost {
     });
   }
 
-  /** Resolves when every input submitted so far has been applied. */
-  idle(): Promise<void> {
-    if (this.slots.size === 0 && !this.draining) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when every input submitted so far has been applied and what it decided is stored. */
+  async idle(): Promise<void> {
+    if (this.slots.size > 0 || this.draining)
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.effects.idle();
+  }
+
+  /** Engine decisions waiting to be stored (a queue depth for the metrics). */
+  get effectsQueued(): number {
+    return this.effects.queueDepth;
   }
 
   private async drain(): Promise<void> {
@@ -381,11 +387,13 @@ export class MonitorHost {
       this.effects.publishReading(record, this.engine.activeTripOf(record.deviceId), clockMs);
     }
     if (result.alarms.length > 0 || result.trips.length > 0) {
-      await this.effects.persist(result, clockMs, "engine");
-      if (result.alarms.some((c) => c.change === "raised")) {
+      // Written in the background: the next readings need not wait for these writes.
+      const raised = result.alarms.some((c) => c.change === "raised");
+      void this.effects.persist(result, clockMs, "engine").then(() => {
+        if (!raised) return;
         this.stats.ingestToAlarmMs.push(this.options.clock.nowMs() - record.receivedAtMs);
         if (this.stats.ingestToAlarmMs.length > 10_000) this.stats.ingestToAlarmMs.splice(0, 5_000);
-      }
+      });
     }
   }
 
@@ -468,6 +476,7 @@ export class MonitorHost {
     await this.idle();
     await this.options.log.close();
     await this.idle();
+    this.effects.close();
     await this.checkpoint(this.nextToApply - 1);
   }
 

@@ -301,6 +301,8 @@ export interface AlarmFilter {
 export interface AlarmStore {
   /** Inserts or updates by id (engine changes: raised, cleared, retracted, un-retracted). */
   upsert(alarm: AlarmRecord): Promise<void>;
+  /** `upsert` of several alarms in one transaction (one durable commit), in order. */
+  upsertMany(alarms: readonly AlarmRecord[]): Promise<void>;
   get(id: string): Promise<AlarmRecord | undefined>;
   list(filter?: AlarmFilter): Promise<AlarmRecord[]>;
   /** Alarms of a trip (retracted included), for recovery and the trip timeline. */
@@ -345,6 +347,8 @@ export type AuditVerification =
 
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /** Appends several entries, chained in order, in one transaction (all or none). */
+  appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]>;
   list(filter?: {
     subjectType?: string;
     subjectId?: string;

@@ -490,6 +490,20 @@ export function storeContract(h: StoreHarness): void {
       assert.equal(await store.alarms.get("nope"), undefined);
     });
 
+    it("upserts several alarms in one transaction, the last version of each winning", async () => {
+      const store = await h.fresh();
+      const a = alarm("m1");
+      const b = alarm("m2", { type: "low_battery", severity: "low" });
+      await store.alarms.upsertMany([a, b, { ...a, clearedAtMs: T0 + 9000, updatedAtMs: T0 + 9000 }]);
+      assert.deepEqual(await store.alarms.get("m1"), {
+        ...a,
+        clearedAtMs: T0 + 9000,
+        updatedAtMs: T0 + 9000,
+      });
+      assert.deepEqual(await store.alarms.get("m2"), b);
+      await store.alarms.upsertMany([]);
+    });
+
     it("lists the alarm queue most severe first, then oldest, with filters", async () => {
       const store = await h.fresh();
       await store.alarms.upsert(alarm("low", { type: "low_battery", severity: "low", raisedAtMs: T0 }));
@@ -612,6 +626,33 @@ export function storeContract(h: StoreHarness): void {
         ok: true,
         records: 5,
         head: { seq: 5, hash: records[4]!.hash },
+      });
+    });
+
+    it("appends several entries in one transaction, chained in order, among single appends", async () => {
+      const store = await h.fresh();
+      const [first] = await appendAudit(store, 1);
+      const entry = (i: number) => ({
+        atMs: T0 + 100 + i,
+        actor: "engine",
+        action: "alarm.raise",
+        subjectType: "alarm",
+        subjectId: `m${i}`,
+      });
+      const many = await store.audit.appendMany([entry(0), entry(1), entry(2)]);
+      assert.deepEqual(
+        many.map((r) => r.seq),
+        [2, 3, 4],
+      );
+      assert.equal(many[0]!.prevHash, first!.hash);
+      assert.equal(many[2]!.prevHash, many[1]!.hash);
+      assert.deepEqual(await store.audit.appendMany([]), []);
+      const last = await store.audit.append(entry(3));
+      assert.equal(last.prevHash, many[2]!.hash);
+      assert.deepEqual(await store.audit.verify(), {
+        ok: true,
+        records: 5,
+        head: { seq: 5, hash: last.hash },
       });
     });
 

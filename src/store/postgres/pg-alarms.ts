@@ -27,6 +27,12 @@ export class PgAlarms implements AlarmStore {
     await this.db.query(UPSERT, alarmParams(alarm, bindBool));
   }
 
+  upsertMany(alarms: readonly AlarmRecord[]): Promise<void> {
+    return this.db.transaction(async (c) => {
+      for (const alarm of alarms) await this.db.query(UPSERT, alarmParams(alarm, bindBool), c);
+    });
+  }
+
   async get(id: string): Promise<AlarmRecord | undefined> {
     const { rows } = await this.db.query<Row>(`${SELECT} WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : alarmFromRow(rows[0]);

@@ -18,6 +18,10 @@ export class PgAudit implements AuditLog {
   constructor(private readonly db: PgDb) {}
 
   append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.appendMany([entry]).then((records) => records[0]!);
+  }
+
+  appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     return this.db.transaction(async (c) => {
       await this.db.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK], c);
       const { rows } = await this.db.query<{ seq: number; hash: string }>(
@@ -25,13 +29,19 @@ export class PgAudit implements AuditLog {
         [],
         c,
       );
-      const record = nextAuditRecord(rows[0], entry);
-      await this.db.query(
-        `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (${placeholders(AUDIT_COLUMNS.length)})`,
-        auditParams(record),
-        c,
-      );
-      return record;
+      let head: { seq: number; hash: string } | undefined = rows[0];
+      const records: AuditRecord[] = [];
+      for (const entry of entries) {
+        const record = nextAuditRecord(head, entry);
+        await this.db.query(
+          `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (${placeholders(AUDIT_COLUMNS.length)})`,
+          auditParams(record),
+          c,
+        );
+        records.push(record);
+        head = record;
+      }
+      return records;
     });
   }
 

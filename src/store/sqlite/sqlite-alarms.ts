@@ -23,8 +23,13 @@ export class SqliteAlarms implements AlarmStore {
   constructor(private readonly s: SqliteDb) {}
 
   upsert(alarm: AlarmRecord): Promise<void> {
+    return this.upsertMany([alarm]);
+  }
+
+  upsertMany(alarms: readonly AlarmRecord[]): Promise<void> {
     return this.s.write(() => {
-      this.s.stmt(UPSERT).run(alarmParams(alarm, bindBool));
+      const upsert = this.s.stmt(UPSERT);
+      for (const alarm of alarms) upsert.run(alarmParams(alarm, bindBool));
     });
   }
 

@@ -13,14 +13,24 @@ export class SqliteAudit implements AuditLog {
   constructor(private readonly s: SqliteDb) {}
 
   append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.appendMany([entry]).then((records) => records[0]!);
+  }
+
+  appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     return this.s.write(() => {
-      const head = this.s.stmt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as
+      let head = this.s.stmt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as
         { seq: number; hash: string } | undefined;
-      const record = nextAuditRecord(head, entry);
-      this.s
-        .stmt(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(auditParams(record));
-      return record;
+      const insert = this.s.stmt(
+        `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const records: AuditRecord[] = [];
+      for (const entry of entries) {
+        const record = nextAuditRecord(head, entry);
+        insert.run(auditParams(record));
+        records.push(record);
+        head = record;
+      }
+      return records;
     });
   }
 
