@@ -5,6 +5,7 @@
 import { accessSync, constants, mkdirSync, statSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { Worker } from "node:worker_threads";
 import { COUNTED_TABLES, type AdminStore } from "../admin.js";
 import type { MigrationStatus } from "../ports.js";
 import { StoreError } from "../store-error.js";
@@ -22,7 +23,13 @@ import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
 /** Page cache per connection, KiB. */
 export const CACHE_KIB = 65_536;
-const WAL_CHECKPOINT_PAGES = 10_000;
+/**
+ * The write-ahead log is copied back into the database by a worker thread (checkpointer-worker.ts)
+ * every `CHECKPOINT_INTERVAL_MS`; the writing connection checkpoints by itself only if the log
+ * outgrows `WAL_CHECKPOINT_PAGES` (the worker falling behind).
+ */
+const WAL_CHECKPOINT_PAGES = 100_000;
+const CHECKPOINT_INTERVAL_MS = 250;
 
 export interface SqliteOpenOptions {
   /** Open for reading only: no lock, no migration; every write fails with STORE_READ_ONLY. */
@@ -108,12 +115,11 @@ export class SqliteStore implements AdminStore {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = FULL");
         db.pragma("foreign_keys = ON");
-        // Checkpoint every ~40 MB of log rather than 4 MB: a page that every batch touches is then
-        // copied back to the database once per checkpoint, not once per few commits.
         db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
         db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       }
       const store = new SqliteStore(new SqliteDb(db, location, readOnlyReason), lock);
+      if (readOnlyReason === undefined) store.startCheckpointer(location);
       if (options.migrate ?? options.readOnly !== true) {
         try {
           await store.migrate();
@@ -187,15 +193,40 @@ export class SqliteStore implements AdminStore {
     );
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  private checkpointer: Worker | undefined;
+
+  private startCheckpointer(location: string): void {
+    const worker = new Worker(new URL("./checkpointer-worker.js", import.meta.url), {
+      workerData: { path: location, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    // The worker must not keep the process alive, nor its failures bring it down: without it the
+    // writing connection still checkpoints by itself (at WAL_CHECKPOINT_PAGES).
+    worker.unref();
+    worker.on("error", () => undefined);
+    this.checkpointer = worker;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker !== undefined) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => resolve();
+        worker.once("message", done);
+        worker.once("exit", done);
+        worker.once("error", done);
+        worker.postMessage("stop");
+        setTimeout(done, 2_000).unref();
+      });
+      await worker.terminate();
+    }
     try {
       this.s.db.close();
     } finally {
       this.lock?.release();
     }
-    return Promise.resolve();
   }
 
   private currentVersion(): number {
