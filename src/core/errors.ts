@@ -45,7 +45,10 @@ export const ERROR_CODES = {
   },
   MALFORMED_BODY: { status: 400, description: "The request body is not valid JSON." },
   BODY_TOO_LARGE: { status: 413, description: "The request body is larger than the configured limit." },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The request body is not application/json." },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: "The request body is not JSON (application/json; application/ld+json for EPCIS captures).",
+  },
   RATE_LIMITED: {
     status: 429,
     description: "Too many requests from this address; retry after the delay given.",

@@ -28,6 +28,7 @@ interface BatchAnswer {
   rejected: number;
   results: { index: number; status: string; reason?: string; errors?: unknown[] }[];
   code?: string;
+  statusCode?: number;
 }
 
 describe("HTTP ingest", () => {
@@ -155,7 +156,8 @@ describe("HTTP ingest", () => {
       readings: [{ deviceId: "ht-semi", at: "x".repeat(1_100_000) }],
     });
     assert.equal(huge.status, 413);
-    assert.equal(huge.json.code, "too_large");
+    assert.equal(huge.json.code, "BODY_TOO_LARGE");
+    assert.equal(huge.json.statusCode, 413);
     assert.equal((await post("/ingest/readings", "<readings/>", "application/xml")).status, 415);
   });
 
@@ -234,8 +236,9 @@ describe("HTTP ingest", () => {
       "application/ld+json",
     );
     assert.equal(invalid.status, 400);
-    const rejection = invalid.json as unknown as { code: string; errors: { path: string }[] };
-    assert.equal(rejection.code, "invalid");
+    const rejection = invalid.json as unknown as { code: string; reason: string; errors: { path: string }[] };
+    assert.equal(rejection.code, "VALIDATION_FAILED");
+    assert.equal(rejection.reason, "invalid");
     assert.ok(rejection.errors.some((e) => e.path.endsWith("/action")));
     const big = await post("/ingest/epcis", `{"x":"${"y".repeat(2 * 1024 * 1024)}"}`, "application/ld+json");
     assert.equal(big.status, 413);

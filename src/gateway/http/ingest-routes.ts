@@ -12,7 +12,7 @@
  * `replayed`). Formats and limits: docs/protocols/mqtt-http.md.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { SealwatchError } from "../../core/errors.js";
+import { ERROR_CODES, SealwatchError, type ErrorCode } from "../../core/errors.js";
 import type { EpcisLimits } from "../../protocols/epcis/index.js";
 import { DEFAULT_EPCIS_LIMITS } from "../../protocols/epcis/index.js";
 import type { Store } from "../../store/ports.js";
@@ -108,15 +108,18 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const code = error.code ?? "";
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE")
-      return reply.code(413).send({
-        code: "too_large",
-        message: `the body is larger than ${request.routeOptions.bodyLimit ?? bodyLimit} bytes`,
-        errors: [],
-      });
+      return ingestError(
+        reply,
+        "BODY_TOO_LARGE",
+        `the body is larger than ${request.routeOptions.bodyLimit ?? bodyLimit} bytes`,
+        {
+          errors: [],
+        },
+      );
     if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-      return reply.code(415).send({ code: "unsupported_media_type", message: "send application/json" });
+      return ingestError(reply, "UNSUPPORTED_MEDIA_TYPE", "send application/json");
     if (code === "FST_ERR_CTP_EMPTY_JSON_BODY" || code === "FST_ERR_CTP_INVALID_JSON_BODY")
-      return reply.code(400).send({ code: "malformed_json", message: "the body is not JSON", errors: [] });
+      return ingestError(reply, "MALFORMED_BODY", "the body is not JSON", { errors: [] });
     // Everything else (a store failure in an EPCIS capture is a StoreError) goes to the server's
     // error handler, the one place where errors become { code, message, statusCode }.
     throw error;
@@ -132,15 +135,16 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     const items =
       typeof body === "object" && body !== null && !Array.isArray(body) ? body[member] : undefined;
     if (!Array.isArray(items) || items.length === 0)
-      return reply.code(400).send({
-        code: "invalid",
-        message: `the body is { "${member}": [ … ] } with at least one item`,
-        errors: [{ path: `/${member}`, message: "must be a non-empty array" }],
-      });
+      return ingestError(
+        reply,
+        "VALIDATION_FAILED",
+        `the body is { "${member}": [ … ] } with at least one item`,
+        {
+          errors: [{ path: `/${member}`, message: "must be a non-empty array" }],
+        },
+      );
     if (items.length > maxItems)
-      return reply.code(413).send({
-        code: "too_many_items",
-        message: `at most ${maxItems} ${member} per request`,
+      return ingestError(reply, "BODY_TOO_LARGE", `at most ${maxItems} ${member} per request`, {
         errors: [{ path: `/${member}`, message: `has ${items.length} items` }],
       });
     const peer = peerOf(request);
@@ -160,6 +164,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     if (failure !== undefined)
       return reply.code(failure.status).send({
         code: failure.code,
+        statusCode: failure.status,
         message:
           "some items could not be stored: send the batch again (stored items come back as duplicates)",
         results,
@@ -191,13 +196,22 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     epcis.post("/ingest/epcis", { bodyLimit: epcisLimit }, async (request, reply) => {
       const body = request.body;
       if (!Buffer.isBuffer(body))
-        return reply.code(415).send({ code: "unsupported_media_type", message: "send application/ld+json" });
+        return ingestError(reply, "UNSUPPORTED_MEDIA_TYPE", "send application/ld+json");
       const result = await context.epcis.capture(body, peerOf(request));
       if (result.kind === "rejected") {
         const r = result.rejection;
-        return reply
-          .code(r.code === "too_large" ? 413 : 400)
-          .send({ code: r.code, message: r.message, errors: r.errors, omittedErrors: r.omittedErrors });
+        const registryCode: ErrorCode =
+          r.code === "too_large"
+            ? "BODY_TOO_LARGE"
+            : r.code === "malformed_json"
+              ? "MALFORMED_BODY"
+              : "VALIDATION_FAILED";
+        // `reason` keeps the capture's own finer reason (too_deep, forbidden_key, not_epcis_document...).
+        return ingestError(reply, registryCode, r.message, {
+          reason: r.code,
+          errors: r.errors,
+          omittedErrors: r.omittedErrors,
+        });
       }
       return reply.code(202).send({
         eventCount: result.eventCount,
@@ -212,3 +226,14 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     done();
   });
 };
+
+/** An ingest error in the API's shape: a registry code, a message, the status, and any details. */
+function ingestError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details: object = {},
+): FastifyReply {
+  const statusCode = ERROR_CODES[code].status;
+  return reply.code(statusCode).send({ code, message, statusCode, ...details });
+}
