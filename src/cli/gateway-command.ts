@@ -4,7 +4,6 @@
  * (embedded broker, or MQTT_URL), and the HTTP ingest routes under /api/v1. Runs until SIGINT or
  * SIGTERM, then stops in order (acknowledgements sent, the engine drained, the store closed).
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
@@ -16,7 +15,7 @@ import { Gateway } from "../gateway/gateway.js";
 import { loadMasterKey } from "../gateway/security/master-key.js";
 import { monotonic, systemClock } from "../monitor/clock.js";
 import { MonitorHost } from "../monitor/host.js";
-import { ioMappingProblems, type TeltonikaIoMappingTable } from "../protocols/teltonika/index.js";
+import { readIoMappingFile } from "../gateway/io-mapping-file.js";
 import { openStore, type OpenedStore } from "../store/open.js";
 import { ReadingWriter } from "../store/reading-writer.js";
 import { UsageError, type Command, type CommandIo } from "./command.js";
@@ -42,39 +41,6 @@ Options:
 
 Exit codes: 0 stopped by a signal, 2 usage error, bad configuration, or the store or a port
 cannot be opened.`;
-
-/** The Teltonika IO mapping table of the configuration, checked. */
-export function readIoMappingFile(path: string): TeltonikaIoMappingTable {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new SealwatchError(
-      "INVALID_CONFIG",
-      `${path}: cannot read the Teltonika IO mapping (${(error as Error).message})`,
-    );
-  }
-  const table = parsed as Partial<TeltonikaIoMappingTable> | null;
-  if (
-    typeof table !== "object" ||
-    table === null ||
-    typeof table.default !== "object" ||
-    table.default === null
-  )
-    throw new SealwatchError(
-      "INVALID_CONFIG",
-      `${path}: expected { "default": {…}, "models": { "FMC130": {…} } }`,
-    );
-  const models = table.models ?? {};
-  const problems = [
-    ...ioMappingProblems(table.default).map((p) => `default: ${p}`),
-    ...Object.entries(models).flatMap(([model, mapping]) =>
-      ioMappingProblems(mapping).map((p) => `${model}: ${p}`),
-    ),
-  ];
-  if (problems.length > 0) throw new SealwatchError("INVALID_CONFIG", `${path}: ${problems.join("; ")}`);
-  return { default: table.default, models };
-}
 
 export const gatewayCommand: Command = {
   name: "gateway",

@@ -11,7 +11,7 @@ import type { ApiContext } from "../api/context.js";
 import type { ApiGateway } from "../api/deps.js";
 import { ensureAdmin, type FirstAdmin } from "../api/seed.js";
 import { MemoryLiveBus } from "../bus/live-events.js";
-import { readIoMappingFile } from "../cli/gateway-command.js";
+import { readIoMappingFile } from "../gateway/io-mapping-file.js";
 import type { Config } from "../config/schema.js";
 import { Gateway } from "../gateway/gateway.js";
 import { loadMasterKey } from "../gateway/security/master-key.js";
