@@ -8,7 +8,7 @@ import { RouteIndex } from "../src/core/geo/route-index.js";
 import type { LonLat } from "../src/core/geo/sphere.js";
 import type { BenchResult } from "./result.js";
 import { bestOfMs } from "./support/measure.js";
-import { Rng } from "./support/rng.js";
+import { Rng } from "../src/sim/rng.js";
 import { destination, syntheticRoute } from "./support/routes.js";
 
 export function runCorridorBench(options: { routeVertices: number; seed: number }): BenchResult {

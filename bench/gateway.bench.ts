@@ -35,7 +35,7 @@ import {
   type SwarmSetup,
 } from "./support/device-swarm.js";
 import { formatRate } from "./support/measure.js";
-import { Rng } from "./support/rng.js";
+import { Rng } from "../src/sim/rng.js";
 
 export interface GatewayBenchOptions {
   /** Simulated e-locks, each on its own TCP connection (target: 1,000). */

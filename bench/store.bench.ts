@@ -26,7 +26,7 @@ import { READING_COLUMNS, readingParams } from "../src/store/rows.js";
 import { CACHE_KIB, SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { BenchResult } from "./result.js";
 import { formatRate } from "./support/measure.js";
-import { Rng } from "./support/rng.js";
+import { Rng } from "../src/sim/rng.js";
 
 export interface StoreBenchOptions {
   /** Readings per measured run. */

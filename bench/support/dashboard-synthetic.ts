@@ -11,7 +11,7 @@ import { extname, join, normalize } from "node:path";
 import { corridorRoute, DEMO_CORRIDORS } from "../../src/demo/corridors.js";
 import { zoneFeatures } from "../../src/sim/provision.js";
 import { RouteWalk } from "../../src/sim/route-walk.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../../src/sim/rng.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

@@ -7,7 +7,7 @@
 import type { Device, TripSpec, Zone } from "../../src/core/domain/model.js";
 import type { EngineInput, MessageInput } from "../../src/core/engine/inputs.js";
 import type { LonLat } from "../../src/core/geo/sphere.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../../src/sim/rng.js";
 import { destination, syntheticRoute } from "./routes.js";
 
 export interface LoadOptions {

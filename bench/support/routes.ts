@@ -3,7 +3,7 @@
  * route densified from a road map. Seeded, so every run measures the same shapes.
  */
 import { EARTH_RADIUS_M, type LonLat } from "../../src/core/geo/sphere.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../../src/sim/rng.js";
 
 export function destination([lon, lat]: LonLat, distanceM: number, bearingDeg: number): LonLat {
   const delta = distanceM / EARTH_RADIUS_M;

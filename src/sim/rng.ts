@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same fleet, trips and incidents. */
+/** A small seeded PRNG (mulberry32): the same seed gives the same fleet, load or incidents. */
 export class Rng {
   private state: number;
 

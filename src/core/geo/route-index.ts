@@ -157,9 +157,11 @@ export class RouteIndex {
   }
 
   /**
-   * Angular distance (radians) from the current query point to segment `s`, exact on the sphere.
+   * Squared distance, in the gnomonic projection centred on the query point, from the centre to
+   * segment `s` (tan² of the exact angular distance); -1 when a vertex lies too far round the
+   * sphere to be projected, and `segmentArcAngle` must answer instead.
    */
-  private segmentAngle(s: number): number {
+  private projectedDistanceSquared(s: number): number {
     const { xyz, basis: b } = this;
     const a = s * 3;
     const e = Math.min(s + 1, this.vertexCount - 1) * 3;
@@ -171,37 +173,42 @@ export class RouteIndex {
     const bz = xyz[e + 2]!;
     const wa = ax * b[0]! + ay * b[1]! + az * b[2]!;
     const wb = bx * b[0]! + by * b[1]! + bz * b[2]!;
-    if (wa < MIN_PROJECTABLE_COS || wb < MIN_PROJECTABLE_COS) {
-      return arcAngle(b[0]!, b[1]!, b[2]!, ax, ay, az, bx, by, bz);
-    }
+    if (wa < MIN_PROJECTABLE_COS || wb < MIN_PROJECTABLE_COS) return -1;
     const xa = (ax * b[3]! + ay * b[4]! + az * b[5]!) / wa;
     const ya = (ax * b[6]! + ay * b[7]! + az * b[8]!) / wa;
     const xb = (bx * b[3]! + by * b[4]! + bz * b[5]!) / wb;
     const yb = (bx * b[6]! + by * b[7]! + bz * b[8]!) / wb;
-    return Math.atan(Math.sqrt(planarDistanceSquared(xa, ya, xb, yb)));
+    return planarDistanceSquared(xa, ya, xb, yb);
   }
 
-  /** Whether segment `s` lies within `tanLimit` (tan of the angular limit) of the query point. */
-  private segmentWithin(s: number, tanLimitSquared: number, limitRad: number): boolean {
+  /** Exact angle from the query point to segment `s` without projection (the slow path). */
+  private segmentArcAngle(s: number): number {
     const { xyz, basis: b } = this;
     const a = s * 3;
     const e = Math.min(s + 1, this.vertexCount - 1) * 3;
-    const ax = xyz[a]!;
-    const ay = xyz[a + 1]!;
-    const az = xyz[a + 2]!;
-    const bx = xyz[e]!;
-    const by = xyz[e + 1]!;
-    const bz = xyz[e + 2]!;
-    const wa = ax * b[0]! + ay * b[1]! + az * b[2]!;
-    const wb = bx * b[0]! + by * b[1]! + bz * b[2]!;
-    if (wa < MIN_PROJECTABLE_COS || wb < MIN_PROJECTABLE_COS) {
-      return arcAngle(b[0]!, b[1]!, b[2]!, ax, ay, az, bx, by, bz) <= limitRad;
-    }
-    const xa = (ax * b[3]! + ay * b[4]! + az * b[5]!) / wa;
-    const ya = (ax * b[6]! + ay * b[7]! + az * b[8]!) / wa;
-    const xb = (bx * b[3]! + by * b[4]! + bz * b[5]!) / wb;
-    const yb = (bx * b[6]! + by * b[7]! + bz * b[8]!) / wb;
-    return planarDistanceSquared(xa, ya, xb, yb) <= tanLimitSquared;
+    return arcAngle(
+      b[0]!,
+      b[1]!,
+      b[2]!,
+      xyz[a]!,
+      xyz[a + 1]!,
+      xyz[a + 2]!,
+      xyz[e]!,
+      xyz[e + 1]!,
+      xyz[e + 2]!,
+    );
+  }
+
+  /** Angular distance (radians) from the current query point to segment `s`, exact on the sphere. */
+  private segmentAngle(s: number): number {
+    const squared = this.projectedDistanceSquared(s);
+    return squared < 0 ? this.segmentArcAngle(s) : Math.atan(Math.sqrt(squared));
+  }
+
+  /** Whether segment `s` lies within `limitRad` (whose tan² is `tanLimitSquared`) of the query point. */
+  private segmentWithin(s: number, tanLimitSquared: number, limitRad: number): boolean {
+    const squared = this.projectedDistanceSquared(s);
+    return squared < 0 ? this.segmentArcAngle(s) <= limitRad : squared <= tanLimitSquared;
   }
 
   /** Whether a node's cap can hold a point within `limitRad` of the query point. */
