@@ -1,4 +1,6 @@
 /** The shape of a CLI command, and the I/O it may use (injected so that tests can capture it). */
+import type { Config } from "../config/schema.js";
+import { SealwatchError } from "../core/errors.js";
 
 export interface CommandIo {
   /** A line on standard output. */
@@ -33,3 +35,24 @@ export const processIo: CommandIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   progress: (text) => process.stderr.write(text),
 };
+
+/**
+ * Loads the configuration for a command (`--config FILE`, the environment); on a bad setting
+ * prints every problem and returns undefined (the command then exits with 2).
+ */
+export function loadCommandConfig(
+  command: string,
+  file: string | undefined,
+  io: CommandIo,
+  load: (options: { file?: string }) => Config,
+): Config | undefined {
+  try {
+    return load(file === undefined ? {} : { file });
+  } catch (error) {
+    if (error instanceof SealwatchError) {
+      io.err(`sealwatch ${command}: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}

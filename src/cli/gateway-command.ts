@@ -18,7 +18,7 @@ import { MonitorHost } from "../monitor/host.js";
 import { readIoMappingFile } from "../gateway/io-mapping-file.js";
 import { openStore, type OpenedStore } from "../store/open.js";
 import { ReadingWriter } from "../store/reading-writer.js";
-import { UsageError, type Command, type CommandIo } from "./command.js";
+import { UsageError, loadCommandConfig, type Command, type CommandIo } from "./command.js";
 
 const HELP = `Usage: sealwatch gateway [--config FILE] [--db PATH_OR_URL] [--no-http]
 
@@ -62,16 +62,8 @@ export const gatewayCommand: Command = {
       return 0;
     }
     if (positionals.length > 0) throw new UsageError("gateway takes no arguments", HELP);
-    let config: Config;
-    try {
-      config = loadConfig(values.config === undefined ? {} : { file: values.config });
-    } catch (error) {
-      if (error instanceof SealwatchError) {
-        io.err(`sealwatch gateway: ${error.message}`);
-        return 2;
-      }
-      throw error;
-    }
+    const config = loadCommandConfig("gateway", values.config, io, loadConfig);
+    if (config === undefined) return 2;
     const running = await startGateway(config, { db: values.db, http: values["no-http"] !== true }, io);
     if (running === undefined) return 2;
     await new Promise<void>((resolve) => {

@@ -5,11 +5,10 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/load.js";
-import type { Config } from "../config/schema.js";
 import { SealwatchError } from "../core/errors.js";
 import { createLogger } from "../server/logger.js";
 import { startServer } from "../server/server.js";
-import { UsageError, type Command } from "./command.js";
+import { UsageError, loadCommandConfig, type Command } from "./command.js";
 
 const HELP = `Usage: sealwatch serve [--config FILE] [--no-gateway]
 
@@ -52,16 +51,8 @@ export const serveCommand: Command = {
       return 0;
     }
     if (positionals.length > 0) throw new UsageError("serve takes no arguments", HELP);
-    let config: Config;
-    try {
-      config = loadConfig(values.config === undefined ? {} : { file: values.config });
-    } catch (error) {
-      if (error instanceof SealwatchError) {
-        io.err(`sealwatch serve: ${error.message}`);
-        return 2;
-      }
-      throw error;
-    }
+    const config = loadCommandConfig("serve", values.config, io, loadConfig);
+    if (config === undefined) return 2;
     const logger = createLogger(config.logLevel);
     let server;
     try {
