@@ -97,9 +97,20 @@ export class EffectWriter {
           batch = this.queue.splice(0, n);
         }
         try {
-          await this.withRetry(() =>
-            first.job.kind === "trip" ? this.writeTrip(first.job) : this.writeAlarms(batch),
-          );
+          const job = first.job;
+          if (job.kind === "trip") {
+            await this.withRetry(() => this.writeTrip(job));
+          } else {
+            const prepared = await this.withRetry(() => this.prepareAlarms(batch));
+            // The control room sees the engine's decision at once; the records follow. Should the
+            // process die in between, the engine restored at the next start decides the same (same
+            // alarm ids) and recovery stores what was missing.
+            this.publishAlarms(prepared.events);
+            await this.withRetry(async () => {
+              await this.store.alarms.upsertMany(prepared.writes);
+              await this.store.audit.appendMany(prepared.entries);
+            });
+          }
           for (const queued of batch) queued.done();
         } catch (error) {
           for (const queued of batch) queued.failed(error);
@@ -113,12 +124,11 @@ export class EffectWriter {
     }
   }
 
-  private async withRetry(write: () => Promise<void>): Promise<void> {
+  private async withRetry<T>(write: () => Promise<T>): Promise<T> {
     let pauseMs = 100;
     for (;;) {
       try {
-        await write();
-        return;
+        return await write();
       } catch (error) {
         if (this.closed) throw error;
         this.logger.error(
@@ -232,10 +242,10 @@ export class EffectWriter {
   }
 
   /**
-   * Stores a run of alarm changes in two transactions (the alarms, then their audit records),
-   * keeping the handling (workflow) an officer already recorded, then publishes them.
+   * The records and audit entries of a run of alarm changes, keeping the handling (workflow) an
+   * officer already recorded; they are published, then stored in two transactions.
    */
-  private async writeAlarms(batch: readonly Queued[]): Promise<void> {
+  private async prepareAlarms(batch: readonly Queued[]): Promise<PreparedAlarms> {
     const records = new Map<string, AlarmRecord>();
     const writes: AlarmRecord[] = [];
     const entries: AuditEntry[] = [];
@@ -287,8 +297,10 @@ export class EffectWriter {
         isNew: existing === undefined && change.change === "raised",
       });
     }
-    await this.store.alarms.upsertMany(writes);
-    await this.store.audit.appendMany(entries);
+    return { writes, entries, events };
+  }
+
+  private publishAlarms(events: PreparedAlarms["events"]): void {
     for (const { change, record, clockMs, isNew } of events) {
       if (isNew) this.stats.alarmsRaised[record.type] = (this.stats.alarmsRaised[record.type] ?? 0) + 1;
       const trip = this.recovery.trips.get(record.trip);
@@ -304,6 +316,12 @@ export class EffectWriter {
       );
     }
   }
+}
+
+interface PreparedAlarms {
+  readonly writes: AlarmRecord[];
+  readonly entries: AuditEntry[];
+  readonly events: { change: AlarmChange["change"]; record: AlarmRecord; clockMs: number; isNew: boolean }[];
 }
 
 /** Alarm changes stored together at most (a storm of alarms is written in a few transactions). */

@@ -12,11 +12,23 @@ const WHAT = {
   fix: "lon IS NOT NULL AND lat IS NOT NULL AND valid IS NOT 0",
 } as const;
 
+/** Appends on another thread (see writer-worker.ts), when the store has one. */
+export interface RemoteAppender {
+  append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]>;
+}
+
 export class SqliteReadings implements ReadingStore {
+  /** Set by the store when a writer worker appends for this connection. */
+  remote: RemoteAppender | undefined;
+
   constructor(private readonly s: SqliteDb) {}
 
   append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return Promise.resolve([]);
+    if (this.remote !== undefined) {
+      if (this.s.readOnlyReason !== undefined) return this.s.write(() => []);
+      return this.remote.append(batch);
+    }
     return this.s.write(() => {
       const insert = this.s.stmt(INSERT);
       return batch.map((r): AppendOutcome =>

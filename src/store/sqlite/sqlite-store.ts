@@ -7,8 +7,8 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
 import { COUNTED_TABLES, type AdminStore } from "../admin.js";
-import type { MigrationStatus } from "../ports.js";
-import { StoreError } from "../store-error.js";
+import type { AppendOutcome, MigrationStatus } from "../ports.js";
+import { StoreError, type StoreErrorCode } from "../store-error.js";
 import { checkExistingFile } from "./file-check.js";
 import { LockFile } from "./lock-file.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
@@ -24,7 +24,7 @@ export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
 /** Page cache per connection, KiB. */
 export const CACHE_KIB = 65_536;
 /**
- * The write-ahead log is copied back into the database by a worker thread (checkpointer-worker.ts)
+ * The write-ahead log is copied back into the database by the writer thread (writer-worker.ts)
  * every `CHECKPOINT_INTERVAL_MS`; the writing connection checkpoints by itself only if the log
  * outgrows `WAL_CHECKPOINT_PAGES` (the worker falling behind).
  */
@@ -36,6 +36,12 @@ export interface SqliteOpenOptions {
   readonly readOnly?: boolean;
   /** Apply pending migrations at open (default: unless read-only). */
   readonly migrate?: boolean;
+  /**
+   * Append readings and checkpoint on a worker thread (default true): a commit's fsync then never
+   * holds up the main thread. False keeps everything on one connection (some tests use it to
+   * control that connection's limits).
+   */
+  readonly writerThread?: boolean;
 }
 
 export class SqliteStore implements AdminStore {
@@ -119,7 +125,7 @@ export class SqliteStore implements AdminStore {
         db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       }
       const store = new SqliteStore(new SqliteDb(db, location, readOnlyReason), lock);
-      if (readOnlyReason === undefined) store.startCheckpointer(location);
+      if (readOnlyReason === undefined && options.writerThread !== false) store.startWriter(location);
       if (options.migrate ?? options.readOnly !== true) {
         try {
           await store.migrate();
@@ -193,34 +199,89 @@ export class SqliteStore implements AdminStore {
     );
   }
 
-  private checkpointer: Worker | undefined;
+  private writer: Worker | undefined;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (o: AppendOutcome[]) => void; reject: (e: unknown) => void }
+  >();
+  private nextRequest = 1;
 
-  private startCheckpointer(location: string): void {
-    const worker = new Worker(new URL("./checkpointer-worker.js", import.meta.url), {
-      workerData: { path: location, intervalMs: CHECKPOINT_INTERVAL_MS },
+  /** Starts the writer worker: readings are appended, and the log checkpointed, on its thread. */
+  private startWriter(location: string): void {
+    const worker = new Worker(new URL("./writer-worker.js", import.meta.url), {
+      workerData: { path: location, intervalMs: CHECKPOINT_INTERVAL_MS, cacheKib: CACHE_KIB },
     });
-    // The worker must not keep the process alive, nor its failures bring it down: without it the
-    // writing connection still checkpoints by itself (at WAL_CHECKPOINT_PAGES).
     worker.unref();
-    worker.on("error", () => undefined);
-    this.checkpointer = worker;
+    worker.on("message", (message: unknown) => {
+      if (typeof message !== "object" || message === null) return;
+      const { id, outcomes, error } = message as {
+        id: number;
+        outcomes?: AppendOutcome[];
+        error?: { code: StoreErrorCode; message: string };
+      };
+      const waiter = this.waiting.get(id);
+      if (waiter === undefined) return;
+      this.waiting.delete(id);
+      if (error !== undefined) waiter.reject(new StoreError(error.code, error.message));
+      else waiter.resolve(outcomes ?? []);
+    });
+    const fail = (reason: string): void => {
+      // Without the worker, the connection of this thread appends again (and checkpoints itself).
+      this.writer = undefined;
+      this.readings.remote = undefined;
+      for (const waiter of this.waiting.values()) {
+        waiter.reject(
+          new StoreError(
+            "STORE_FAILED",
+            `the SQLite writer thread stopped (${reason}); nothing of this batch is known to be stored`,
+          ),
+        );
+      }
+      this.waiting.clear();
+    };
+    worker.on("error", (error) => fail(error.message));
+    worker.on("exit", (code) => {
+      if (this.writer === worker) fail(`exit code ${code}`);
+    });
+    this.writer = worker;
+    this.readings.remote = {
+      append: (batch) =>
+        new Promise<AppendOutcome[]>((resolve, reject) => {
+          const id = this.nextRequest++;
+          this.waiting.set(id, { resolve, reject });
+          worker.postMessage({ id, batch });
+        }),
+    };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const worker = this.checkpointer;
-    this.checkpointer = undefined;
+    const worker = this.writer;
+    this.writer = undefined;
+    this.readings.remote = undefined;
     if (worker !== undefined) {
+      // Appends still in flight finish first (the worker handles messages in order), then "stopped".
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
-        worker.once("message", done);
+        worker.on("message", (message) => {
+          if (message === "stopped") done();
+        });
         worker.once("exit", done);
         worker.once("error", done);
         worker.postMessage("stop");
-        setTimeout(done, 2_000).unref();
+        setTimeout(done, 10_000).unref();
       });
       await worker.terminate();
+      for (const waiter of this.waiting.values()) {
+        waiter.reject(
+          new StoreError(
+            "STORE_UNAVAILABLE",
+            `${this.location} was closed; nothing of this batch is known to be stored`,
+          ),
+        );
+      }
+      this.waiting.clear();
     }
     try {
       this.s.db.close();
