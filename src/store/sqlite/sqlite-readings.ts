@@ -12,9 +12,22 @@ const WHAT = {
   fix: "lon IS NOT NULL AND lat IS NOT NULL AND valid IS NOT 0",
 } as const;
 
-/** Appends on another thread (see writer-worker.ts), when the store has one. */
+/** Appends on another thread (see writer-worker.ts), when the store has one: the rows' column values. */
 export interface RemoteAppender {
-  append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]>;
+  append(rows: unknown[][]): Promise<AppendOutcome[]>;
+}
+
+/** The column values of a batch, ready to be inserted here or on the writer thread. */
+export function readingRows(batch: readonly ReadingRecord[]): unknown[][] {
+  return batch.map((r) => readingParams(r, bindBool));
+}
+
+/** Inserts rows (see `readingRows`) in one transaction; one outcome per row, in order. */
+export function insertReadingRows(s: SqliteDb, rows: readonly unknown[][]): Promise<AppendOutcome[]> {
+  return s.write(() => {
+    const insert = s.stmt(INSERT);
+    return rows.map((row): AppendOutcome => (insert.run(row).changes === 1 ? "stored" : "duplicate"));
+  });
 }
 
 export class SqliteReadings implements ReadingStore {
@@ -25,16 +38,15 @@ export class SqliteReadings implements ReadingStore {
 
   append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    if (this.remote !== undefined) {
-      if (this.s.readOnlyReason !== undefined) return this.s.write(() => []);
-      return this.remote.append(batch);
+    let rows: unknown[][];
+    try {
+      rows = readingRows(batch);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.s.write(() => {
-      const insert = this.s.stmt(INSERT);
-      return batch.map((r): AppendOutcome =>
-        insert.run(readingParams(r, bindBool)).changes === 1 ? "stored" : "duplicate",
-      );
-    });
+    if (this.remote !== undefined && this.s.readOnlyReason === undefined)
+      return this.remote.append(compact(rows));
+    return insertReadingRows(this.s, rows);
   }
 
   forDevice(deviceId: string, fromMs: number, toMs: number): Promise<ReadingRecord[]> {
@@ -107,4 +119,20 @@ export class SqliteReadings implements ReadingStore {
       return row === undefined ? undefined : readingFromRow(row);
     });
   }
+}
+
+/**
+ * Rows with their byte values copied into buffers of their own: a Buffer is often a view into a
+ * larger pool (Node's 8 KiB allocation pool, a socket's receive chunk), and posting a view to the
+ * writer thread would copy the whole underlying buffer.
+ */
+function compact(rows: unknown[][]): unknown[][] {
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (value instanceof Uint8Array && value.byteLength !== value.buffer.byteLength)
+        row[i] = new Uint8Array(value);
+    }
+  }
+  return rows;
 }

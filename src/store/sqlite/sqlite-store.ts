@@ -245,11 +245,11 @@ export class SqliteStore implements AdminStore {
     });
     this.writer = worker;
     this.readings.remote = {
-      append: (batch) =>
+      append: (rows) =>
         new Promise<AppendOutcome[]>((resolve, reject) => {
           const id = this.nextRequest++;
           this.waiting.set(id, { resolve, reject });
-          worker.postMessage({ id, batch });
+          worker.postMessage({ id, rows });
         }),
     };
   }

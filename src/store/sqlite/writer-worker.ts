@@ -4,21 +4,20 @@
  * engine): appending readings (a durable commit, with its fsync, per batch) and copying the
  * write-ahead log back into the database (a PASSIVE checkpoint every `intervalMs`).
  *
- * Messages in: `{ id, batch }` (readings to append) and `"stop"`. Messages out: `{ id, outcomes }`
+ * Messages in: `{ id, rows }` (the column values of readings to append) and `"stop"`. Messages out: `{ id, outcomes }`
  * or `{ id, error: { code, message } }`, and `"stopped"`.
  */
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
-import type { ReadingRecord } from "../ports.js";
 import { SqliteDb, sqliteError } from "./sqlite-db.js";
-import { SqliteReadings } from "./sqlite-readings.js";
+import { insertReadingRows } from "./sqlite-readings.js";
 
 const { path, intervalMs, cacheKib } = workerData as { path: string; intervalMs: number; cacheKib: number };
 const db = new Database(path, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
 db.pragma(`cache_size = ${-cacheKib}`);
 db.pragma("synchronous = FULL");
-const readings = new SqliteReadings(new SqliteDb(db, path, undefined));
+const connection = new SqliteDb(db, path, undefined);
 
 let stopping = false;
 
@@ -43,8 +42,8 @@ parentPort?.on("message", (message: unknown) => {
     parentPort?.postMessage("stopped");
     return;
   }
-  const { id, batch } = message as { id: number; batch: ReadingRecord[] };
-  readings.append(batch).then(
+  const { id, rows } = message as { id: number; rows: unknown[][] };
+  insertReadingRows(connection, rows).then(
     (outcomes) => parentPort?.postMessage({ id, outcomes }),
     (error: unknown) => {
       const storeError = sqliteError(error, path);
