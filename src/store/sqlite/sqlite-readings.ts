@@ -36,14 +36,9 @@ export class SqliteReadings implements ReadingStore {
 
   constructor(private readonly s: SqliteDb) {}
 
-  append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
-    if (batch.length === 0) return Promise.resolve([]);
-    let rows: unknown[][];
-    try {
-      rows = readingRows(batch);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
+    if (batch.length === 0) return [];
+    const rows = readingRows(batch);
     if (this.remote !== undefined && this.s.readOnlyReason === undefined)
       return this.remote.append(compact(rows));
     return insertReadingRows(this.s, rows);
