@@ -14,7 +14,7 @@ function canonicalDigest(value: unknown): string {
 
 describe("bundled EPCIS artefacts", () => {
   it("are the upstream files of gs1/EPCIS 2b888be, reformatted only", () => {
-    // SHA-256 of the RFC 8785 form of the files in /work/shared/notes/epcis/ (raw files:
+    // SHA-256 of the RFC 8785 form of the files in the shared notes/epcis/ (raw files:
     // ed3228d7… for the schema, 14b10c9d… for the context).
     assert.equal(
       canonicalDigest(EPCIS_SCHEMA),
