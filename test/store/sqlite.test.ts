@@ -247,7 +247,7 @@ describe("SqliteStore", () => {
     it("a full database fails the whole batch with STORE_FULL, then recovers when there is room", async () => {
       // One connection for everything, so that the page limit set here applies to the appends.
       const store = track(await SqliteStore.open(newPath(), { writerThread: false }));
-      const db = (store).database;
+      const db = store.database;
       const pages = db.pragma("page_count", { simple: true }) as number;
       db.pragma(`max_page_count = ${pages + 2}`);
       const big = Array.from({ length: 500 }, (_, i) =>
