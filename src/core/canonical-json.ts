@@ -36,10 +36,28 @@ function arrayJson(items: readonly unknown[]): string {
 
 /** Member names that need no escaping, written without calling JSON.stringify. */
 const PLAIN_NAME = /^[A-Za-z0-9_$-]*$/;
+/** `"name":` for names seen before (objects of one shape repeat their names); bounded. */
+const QUOTED = new Map<string, string>();
+const QUOTED_MAX = 4_096;
+
+function quoted(key: string): string {
+  let text = QUOTED.get(key);
+  if (text === undefined) {
+    text = PLAIN_NAME.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`;
+    if (QUOTED.size < QUOTED_MAX) QUOTED.set(key, text);
+  }
+  return text;
+}
 
 function objectJson(record: Record<string, unknown>): string {
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  // Decoders build their objects with members in order already: sort only when they are not.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
   let text = "{";
   let first = true;
   for (const key of keys) {
@@ -47,7 +65,7 @@ function objectJson(record: Record<string, unknown>): string {
     if (member === undefined) continue;
     if (!first) text += ",";
     first = false;
-    text += PLAIN_NAME.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`;
+    text += quoted(key);
     text += canonicalJson(member);
   }
   return `${text}}`;

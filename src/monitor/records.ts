@@ -1,5 +1,5 @@
 /** Conversions between what the store keeps and what the engine reads. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   ALARM_SEVERITY,
   alarmKey,
@@ -14,7 +14,7 @@ import type { AlarmRecord, DeviceRecord, ReadingRecord, TripRecord, ZoneRecord }
 
 /** The stable id of an alarm: SHA-256 of its identity, 32 hex characters. */
 export function alarmId(alarm: AlarmIdentity): string {
-  return createHash("sha256").update(alarmKey(alarm)).digest("hex").slice(0, 32);
+  return hash("sha256", alarmKey(alarm), "hex").slice(0, 32);
 }
 
 /**

@@ -6,9 +6,9 @@
  * `receivedAtMs`, `raw`, `protocol` and `dedupKey` (so it still holds `deviceId` and `atMs`),
  * undefined members omitted, bigints as decimal strings. See docs/storage.md.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { canonicalJson } from "../core/canonical-json.js";
-import { normalizeJson } from "./json-value.js";
+import { normalizeJson, rememberJsonText } from "./json-value.js";
 import type { ReadingRecord } from "./ports.js";
 
 /** What the key is computed from: a reading, with or without the fields the key ignores. */
@@ -42,41 +42,54 @@ const IGNORED_KEYS: ReadonlySet<string> = new Set(["seq", "receivedAtMs", "raw",
 /**
  * The canonical JSON of a reading's content, written member by member: the same text as
  * `canonicalJson(normalizeJson(content))`, without serialising and parsing the reading twice.
+ * `vendorAt`: where the vendor details' text starts (they are the last member), or -1.
  */
-function contentJson(reading: DedupInput): string | undefined {
+function contentJson(reading: DedupInput): { text: string; vendorAt: number } | undefined {
   const record = reading as unknown as Record<string, unknown>;
   for (const key in record) {
     if (!CONTENT_KEY_SET.has(key) && !IGNORED_KEYS.has(key) && record[key] !== undefined) return undefined;
   }
   let text = "{";
+  let vendorAt = -1;
   for (const key of CONTENT_KEYS) {
     const value = record[key];
     if (value === undefined) continue;
     if (text.length > 1) text += ",";
     text += `"${key}":`;
-    if (key === "vendor") text += canonicalJson(value);
-    else if (typeof value === "number" || typeof value === "boolean")
+    if (key === "vendor") {
+      vendorAt = text.length;
+      text += canonicalJson(value);
+    } else if (typeof value === "number" || typeof value === "boolean")
       text += Number.isFinite(value) || typeof value === "boolean" ? String(value) : "null";
     else text += JSON.stringify(value);
   }
-  return `${text}}`;
+  return { text: `${text}}`, vendorAt };
 }
 
 /** The deduplication key of `reading` (64 lowercase hex characters). */
 export function dedupKey(reading: DedupInput): string {
-  let text = contentJson(reading);
-  if (text === undefined) {
+  const content = contentJson(reading);
+  if (content === undefined) {
     const {
       seq: _seq,
       receivedAtMs: _received,
       raw: _raw,
       protocol: _protocol,
       dedupKey: _key,
-      ...content
+      ...rest
     } = reading;
-    text = canonicalJson(normalizeJson(content));
+    return hash("sha256", canonicalJson(normalizeJson(rest)), "hex");
   }
-  return createHash("sha256").update(text).digest("hex");
+  const { text, vendorAt } = content;
+  const key = hash("sha256", text, "hex");
+  const vendor = reading.vendor;
+  if (vendorAt >= 0 && typeof vendor === "object" && vendor !== null) {
+    // The store keeps the details' canonical text for the vendor column rather than serialising
+    // them again; cut from the hashed text, which hashing has made one flat string (text built
+    // piece by piece is a tree of pieces, which copying to the writer thread would walk slowly).
+    rememberJsonText(vendor, text.slice(vendorAt, text.length - 1));
+  }
+  return key;
 }
 
 /** `reading` with its `dedupKey` filled in. */
@@ -84,10 +97,18 @@ export function withDedupKey(reading: Omit<ReadingRecord, "dedupKey">): ReadingR
   return { ...reading, dedupKey: dedupKey(reading) };
 }
 
-const KEY = /^[0-9a-f]{64}$/;
+/** Whether `key` is 64 lowercase hex digits. */
+function isKey(key: string): boolean {
+  if (key.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 /** Throws unless `reading.dedupKey` looks like a key (64 lowercase hex digits). */
 export function checkDedupKey(reading: Pick<ReadingRecord, "seq" | "dedupKey">): void {
-  if (!KEY.test(reading.dedupKey))
+  if (!isKey(reading.dedupKey))
     throw new TypeError(`reading ${reading.seq}: dedupKey is not 64 lowercase hex digits`);
 }

@@ -28,6 +28,34 @@ export function toJsonText(value: unknown): string | null {
   return text ?? null;
 }
 
+/** Where a JSON text already computed for an object is kept, on the object itself (see rememberJsonText). */
+const JSON_TEXT = Symbol("sealwatch.jsonText");
+
+/**
+ * Remembers that `text` is a JSON text of `value` (canonical JSON qualifies: the same value, members
+ * in order), so that storing `value` does not serialise it again. Only for values never changed
+ * later. Kept on the object under a symbol, not enumerable: JSON, `Object.keys`, structured clones
+ * and spreads (`{ ...value, changed }` must not inherit a text that no longer fits) do not see it.
+ */
+export function rememberJsonText(value: object, text: string): void {
+  if (!Object.isExtensible(value)) return;
+  Object.defineProperty(value, JSON_TEXT, {
+    value: text,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** `toJsonText(value)`, or the text remembered for it. */
+export function storedJsonText(value: unknown): string | null {
+  if (typeof value === "object" && value !== null) {
+    const text = (value as { [JSON_TEXT]?: string })[JSON_TEXT];
+    if (text !== undefined) return text;
+  }
+  return toJsonText(value);
+}
+
 /** Parses a JSON column (null stays undefined). */
 export function fromJsonText(text: unknown): unknown {
   if (text === null || text === undefined) return undefined;

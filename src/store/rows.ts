@@ -4,7 +4,7 @@
  * the dialect binds (0/1 in SQLite, boolean in PostgreSQL).
  */
 import { checkDedupKey } from "./dedup-key.js";
-import { fromJsonText, toJsonText } from "./json-value.js";
+import { fromJsonText, storedJsonText, toJsonText } from "./json-value.js";
 import type {
   AlarmActionRecord,
   AlarmRecord,
@@ -80,8 +80,12 @@ export const READING_COLUMNS = [
   "dedup_key",
 ] as const;
 
-/** The column values of a reading, in `READING_COLUMNS` order. */
-export function readingParams(r: ReadingRecord, b: BindBool): unknown[] {
+/**
+ * The column values of a reading, in `READING_COLUMNS` order. `forThread`: as a writer thread takes
+ * them (see PackedRows in the SQLite store): the raw frame as its length (the frames travel in one
+ * buffer of their own) and the dedup key as its hex text (strings cross threads cheaply).
+ */
+export function readingParams(r: ReadingRecord, b: BindBool, forThread = false): unknown[] {
   checkDedupKey(r);
   return [
     r.seq,
@@ -101,9 +105,9 @@ export function readingParams(r: ReadingRecord, b: BindBool): unknown[] {
     nul(r.office),
     nul(r.readStatus),
     r.protocol,
-    asBuffer(r.raw),
-    toJsonText(r.vendor),
-    Buffer.from(r.dedupKey, "hex"),
+    forThread ? r.raw.byteLength : asBuffer(r.raw),
+    storedJsonText(r.vendor),
+    forThread ? r.dedupKey : Buffer.from(r.dedupKey, "hex"),
   ];
 }
 

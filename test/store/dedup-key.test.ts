@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import type { Arbitrary } from "fast-check";
+import { canonicalJson } from "../../src/core/canonical-json.js";
 import { dedupKey } from "../../src/store/dedup-key.js";
+import { storedJsonText } from "../../src/store/json-value.js";
+import { readingParams, READING_COLUMNS } from "../../src/store/rows.js";
 import { reading } from "./records.js";
 
 describe("dedupKey", () => {
@@ -108,5 +111,23 @@ describe("dedupKey's member-by-member path", () => {
       ),
       { seed: 42, numRuns: 500 },
     );
+  });
+
+  it("leaves the vendor details' canonical text for the store, which a changed copy does not inherit", () => {
+    const vendor = {
+      vendor: "jointech",
+      message: "binary-long",
+      lockStatus: { ropeCut: false, motorLocked: true },
+    };
+    const record = reading(1, { vendor });
+    // reading() computes the key, so the text is remembered: the canonical JSON, members sorted.
+    assert.equal(storedJsonText(vendor), canonicalJson(vendor));
+    assert.equal(storedJsonText(vendor), JSON.stringify(JSON.parse(canonicalJson(vendor))));
+    const column = readingParams(record, (b) => b)[READING_COLUMNS.indexOf("vendor")];
+    assert.deepEqual(JSON.parse(column as string), vendor);
+    // Not visible to JSON or Object.keys, and a spread copy with a change serialises afresh.
+    assert.deepEqual(Object.keys(vendor), ["vendor", "message", "lockStatus"]);
+    const changed = { ...vendor, message: "binary-short" };
+    assert.deepEqual(JSON.parse(storedJsonText(changed)!), changed);
   });
 });

@@ -11,7 +11,9 @@ import Database from "better-sqlite3";
 import { openStore, DEFAULT_SQLITE_PATH } from "../../src/store/open.js";
 import type { Store } from "../../src/store/ports.js";
 import { ReadingWriter } from "../../src/store/reading-writer.js";
+import { SqliteDb } from "../../src/store/sqlite/sqlite-db.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { subStores, WRITE_METHODS } from "../../src/store/sqlite/sub-stores.js";
 import { isStoreError } from "../../src/store/store-error.js";
 import { storeContract, type StoreHarness } from "./contract.js";
 import { reading } from "./records.js";
@@ -303,6 +305,61 @@ describe("SqliteStore", () => {
       await store.close();
       await assert.rejects(SqliteStore.open(path), expectStoreError("STORE_SCHEMA_TOO_NEW", "99"));
       assert.equal(existsSync(`${path}.lock`), false);
+    });
+  });
+
+  describe("the writer thread", () => {
+    it("lists every write method of every part (a missing one would write on the main thread)", () => {
+      const parts = subStores(new SqliteDb(new Database(":memory:"), ":memory:", undefined));
+      for (const [part, store] of Object.entries(parts)) {
+        const prototype = Object.getPrototypeOf(store) as Record<string, unknown>;
+        const writes = Object.getOwnPropertyNames(prototype).filter(
+          (name) => name !== "constructor" && /\.write\(|insertReadingRows\(/.test(String(prototype[name])),
+        );
+        const listed = (WRITE_METHODS as Record<string, readonly string[]>)[part] ?? [];
+        // readings.append posts its rows itself (see SqliteReadings.remote).
+        const expected = part === "readings" ? writes.filter((name) => name !== "append") : writes;
+        assert.deepEqual([...listed].sort(), expected.sort(), `the write methods of ${part}`);
+      }
+    });
+
+    it("runs every write on its own connection and in order; this thread only reads", async () => {
+      const store = track(await SqliteStore.open(newPath()));
+      const mainConnection = (store as unknown as { s: SqliteDb }).s;
+      let mainWrites = 0;
+      const original = mainConnection.write.bind(mainConnection);
+      mainConnection.write = <T>(body: () => T): Promise<T> => {
+        mainWrites++;
+        return original(body);
+      };
+      const now = Date.UTC(2026, 10, 1);
+      await store.zones.put({
+        id: "Z1",
+        kind: "office",
+        shape: { type: "circle", center: [100.9, 13.1], radiusM: 500 },
+        createdAtMs: now,
+        updatedAtMs: now,
+      });
+      // Not awaited one by one: they must still be applied in the order they were called.
+      const first = store.engineState.set("k", "1");
+      const second = store.engineState.set("k", "2");
+      const audited = store.audit.appendMany([
+        { atMs: now, actor: "u1", action: "zone.define", subjectType: "zone", subjectId: "Z1", details: {} },
+        { atMs: now, actor: "u1", action: "zone.define", subjectType: "zone", subjectId: "Z1", details: {} },
+      ]);
+      await Promise.all([first, second]);
+      const records = await audited;
+      assert.equal(records.length, 2);
+      assert.equal(await store.engineState.get("k"), "2");
+      assert.equal((await store.zones.get("Z1"))?.kind, "office");
+      assert.equal((await store.audit.verify()).ok, true);
+      assert.deepEqual(await store.readings.append([reading(1)]), ["stored"]);
+      assert.equal(mainWrites, 0, "no write ran on the main thread's connection");
+      // A write the store refuses comes back as the same StoreError it would be on this thread.
+      await assert.rejects(
+        store.trips.updateState({ id: "NO-SUCH-TRIP", state: "armed", updatedAtMs: now }),
+        (error: unknown) => isStoreError(error, "UNKNOWN_REFERENCE") && /NO-SUCH-TRIP/.test(error.message),
+      );
     });
   });
 });

@@ -5,7 +5,7 @@
  * (int8 and float8 big-endian, boolean one byte, text UTF-8, bytea as is); an int16 -1 at the end.
  * Columns in `READING_COLUMNS` order.
  */
-import { toJsonText } from "../json-value.js";
+import { storedJsonText } from "../json-value.js";
 import type { ReadingRecord } from "../ports.js";
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -42,7 +42,7 @@ class RowEncoder {
   }
 
   row(r: ReadingRecord): void {
-    const vendor = toJsonText(r.vendor);
+    const vendor = storedJsonText(r.vendor);
     const textLength =
       r.deviceId.length + r.kind.length + r.protocol.length + (r.seal?.length ?? 0) + (r.office?.length ?? 0) +
       (r.readStatus?.length ?? 0) + (vendor?.length ?? 0); // prettier-ignore

@@ -12,14 +12,53 @@ const WHAT = {
   fix: "lon IS NOT NULL AND lat IS NOT NULL AND valid IS NOT 0",
 } as const;
 
-/** Appends on another thread (see writer-worker.ts), when the store has one: the rows' column values. */
-export interface RemoteAppender {
-  append(rows: unknown[][]): Promise<AppendOutcome[]>;
+/**
+ * A batch as posted to the writer thread: the rows' column values, with each reading's raw frame
+ * replaced by its length and all frames copied, in order, into one buffer that is transferred (not
+ * cloned), and the dedup key as hex text. Thousands of small byte arrays would each be cloned.
+ */
+export interface PackedRows {
+  readonly rows: unknown[][];
+  readonly raw: ArrayBuffer;
 }
 
-/** The column values of a batch, ready to be inserted here or on the writer thread. */
+/** Appends on another thread (see writer-worker.ts), when the store has one. */
+export interface RemoteAppender {
+  append(packed: PackedRows): Promise<AppendOutcome[]>;
+}
+
+const RAW = READING_COLUMNS.indexOf("raw");
+const DEDUP_KEY = READING_COLUMNS.indexOf("dedup_key");
+
+/** The column values of a batch, ready to be inserted on this thread. */
 export function readingRows(batch: readonly ReadingRecord[]): unknown[][] {
   return batch.map((r) => readingParams(r, bindBool));
+}
+
+/** The column values of a batch, packed for the writer thread. */
+export function packRows(batch: readonly ReadingRecord[]): PackedRows {
+  let size = 0;
+  for (const r of batch) size += r.raw.byteLength;
+  const raw = new Uint8Array(size);
+  let offset = 0;
+  const rows = batch.map((r) => {
+    raw.set(r.raw, offset);
+    offset += r.raw.byteLength;
+    return readingParams(r, bindBool, true);
+  });
+  return { rows, raw: raw.buffer };
+}
+
+/** The rows of a packed batch, as `readingRows` would have made them. */
+export function unpackRows(packed: PackedRows): unknown[][] {
+  let offset = 0;
+  for (const row of packed.rows) {
+    const length = row[RAW] as number;
+    row[RAW] = Buffer.from(packed.raw, offset, length);
+    offset += length;
+    row[DEDUP_KEY] = Buffer.from(row[DEDUP_KEY] as string, "hex");
+  }
+  return packed.rows;
 }
 
 /** Inserts rows (see `readingRows`) in one transaction; one outcome per row, in order. */
@@ -38,10 +77,9 @@ export class SqliteReadings implements ReadingStore {
 
   async append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return [];
-    const rows = readingRows(batch);
     if (this.remote !== undefined && this.s.readOnlyReason === undefined)
-      return this.remote.append(compact(rows));
-    return insertReadingRows(this.s, rows);
+      return this.remote.append(packRows(batch));
+    return insertReadingRows(this.s, readingRows(batch));
   }
 
   forDevice(deviceId: string, fromMs: number, toMs: number): Promise<ReadingRecord[]> {
@@ -114,20 +152,4 @@ export class SqliteReadings implements ReadingStore {
       return row === undefined ? undefined : readingFromRow(row);
     });
   }
-}
-
-/**
- * Rows with their byte values copied into buffers of their own: a Buffer is often a view into a
- * larger pool (Node's 8 KiB allocation pool, a socket's receive chunk), and posting a view to the
- * writer thread would copy the whole underlying buffer.
- */
-function compact(rows: unknown[][]): unknown[][] {
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      const value = row[i];
-      if (value instanceof Uint8Array && value.byteLength !== value.buffer.byteLength)
-        row[i] = new Uint8Array(value);
-    }
-  }
-  return rows;
 }

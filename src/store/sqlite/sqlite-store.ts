@@ -12,13 +12,14 @@ import { StoreError, type StoreErrorCode } from "../store-error.js";
 import { checkExistingFile } from "./file-check.js";
 import { LockFile } from "./lock-file.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
-import { SqliteAccess, SqliteEngineState } from "./sqlite-access.js";
-import { SqliteAlarms } from "./sqlite-alarms.js";
-import { SqliteAudit } from "./sqlite-audit.js";
+import type { SqliteAccess, SqliteEngineState } from "./sqlite-access.js";
+import type { SqliteAlarms } from "./sqlite-alarms.js";
+import type { SqliteAudit } from "./sqlite-audit.js";
 import { SqliteDb, sqliteError } from "./sqlite-db.js";
-import { SqliteReadings } from "./sqlite-readings.js";
-import { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
-import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
+import type { PackedRows, SqliteReadings } from "./sqlite-readings.js";
+import type { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
+import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
+import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
 
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
 /** Page cache per connection, KiB. */
@@ -56,20 +57,24 @@ export class SqliteStore implements AdminStore {
   readonly access: SqliteAccess;
   readonly engineState: SqliteEngineState;
   private closed = false;
+  private readonly parts: SqliteSubStores;
 
   private constructor(
     private readonly s: SqliteDb,
     private readonly lock: LockFile | undefined,
   ) {
-    this.readings = new SqliteReadings(s);
-    this.devices = new SqliteDevices(s);
-    this.zones = new SqliteZones(s);
-    this.trips = new SqliteTrips(s);
-    this.commands = new SqliteCommands(s);
-    this.alarms = new SqliteAlarms(s);
-    this.audit = new SqliteAudit(s);
-    this.access = new SqliteAccess(s);
-    this.engineState = new SqliteEngineState(s);
+    this.parts = subStores(s);
+    ({
+      readings: this.readings,
+      devices: this.devices,
+      zones: this.zones,
+      trips: this.trips,
+      commands: this.commands,
+      alarms: this.alarms,
+      audit: this.audit,
+      access: this.access,
+      engineState: this.engineState,
+    } = this.parts);
   }
 
   /** The absolute path of the database file. */
@@ -202,11 +207,16 @@ export class SqliteStore implements AdminStore {
   private writer: Worker | undefined;
   private readonly waiting = new Map<
     number,
-    { resolve: (o: AppendOutcome[]) => void; reject: (e: unknown) => void }
+    { resolve: (result: unknown) => void; reject: (e: unknown) => void }
   >();
   private nextRequest = 1;
+  /** Makes the write methods run on this thread's connection again. */
+  private unforward: (() => void) | undefined;
 
-  /** Starts the writer worker: readings are appended, and the log checkpointed, on its thread. */
+  /**
+   * Starts the writer worker: from now on every write of the store runs on its thread (see
+   * sub-stores.ts), and the write-ahead log is checkpointed there.
+   */
   private startWriter(location: string): void {
     const worker = new Worker(new URL("./writer-worker.js", import.meta.url), {
       workerData: { path: location, intervalMs: CHECKPOINT_INTERVAL_MS, cacheKib: CACHE_KIB },
@@ -214,26 +224,25 @@ export class SqliteStore implements AdminStore {
     worker.unref();
     worker.on("message", (message: unknown) => {
       if (typeof message !== "object" || message === null) return;
-      const { id, outcomes, error } = message as {
+      const { id, result, error } = message as {
         id: number;
-        outcomes?: AppendOutcome[];
+        result?: unknown;
         error?: { code: StoreErrorCode; message: string };
       };
       const waiter = this.waiting.get(id);
       if (waiter === undefined) return;
       this.waiting.delete(id);
       if (error !== undefined) waiter.reject(new StoreError(error.code, error.message));
-      else waiter.resolve(outcomes ?? []);
+      else waiter.resolve(result);
     });
     const fail = (reason: string): void => {
-      // Without the worker, the connection of this thread appends again (and checkpoints itself).
-      this.writer = undefined;
-      this.readings.remote = undefined;
+      // Without the worker, the connection of this thread writes again (and checkpoints itself).
+      this.stopForwarding();
       for (const waiter of this.waiting.values()) {
         waiter.reject(
           new StoreError(
             "STORE_FAILED",
-            `the SQLite writer thread stopped (${reason}); nothing of this batch is known to be stored`,
+            `the SQLite writer thread stopped (${reason}); nothing of this write is known to be stored`,
           ),
         );
       }
@@ -244,22 +253,33 @@ export class SqliteStore implements AdminStore {
       if (this.writer === worker) fail(`exit code ${code}`);
     });
     this.writer = worker;
+    const post = (
+      message: PackedRows | { op: WriteOp; args: readonly unknown[] },
+      transfer: ArrayBuffer[] = [],
+    ): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const id = this.nextRequest++;
+        this.waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, ...message }, transfer);
+      });
     this.readings.remote = {
-      append: (rows) =>
-        new Promise<AppendOutcome[]>((resolve, reject) => {
-          const id = this.nextRequest++;
-          this.waiting.set(id, { resolve, reject });
-          worker.postMessage({ id, rows });
-        }),
+      append: (packed) => post(packed, [packed.raw]) as Promise<AppendOutcome[]>,
     };
+    this.unforward = forwardWrites(this.parts, (op, args) => post({ op, args }));
+  }
+
+  private stopForwarding(): void {
+    this.writer = undefined;
+    this.readings.remote = undefined;
+    this.unforward?.();
+    this.unforward = undefined;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const worker = this.writer;
-    this.writer = undefined;
-    this.readings.remote = undefined;
+    this.stopForwarding();
     if (worker !== undefined) {
       // Appends still in flight finish first (the worker handles messages in order), then "stopped".
       await new Promise<void>((resolve) => {

@@ -1,23 +1,28 @@
 /**
- * A worker thread that owns a second connection to the SQLite file and does the two things whose
- * disk waits must not stall the main thread (and with it every device acknowledgement and the
- * engine): appending readings (a durable commit, with its fsync, per batch) and copying the
- * write-ahead log back into the database (a PASSIVE checkpoint every `intervalMs`).
+ * A worker thread that owns a second connection to the SQLite file and does everything whose disk
+ * waits must not stall the main thread (and with it every device acknowledgement and the engine):
+ * every write of the store (a durable commit, with its fsync, each; readings in group-commit
+ * batches) and copying the write-ahead log back into the database (a PASSIVE checkpoint every
+ * `intervalMs`). Writes run one at a time, in the order they were posted.
  *
- * Messages in: `{ id, rows }` (the column values of readings to append) and `"stop"`. Messages out: `{ id, outcomes }`
+ * Messages in: `{ id, rows, raw }` (readings to append, see PackedRows), `{ id, op, args }` (a
+ * write method of the store's parts, see sub-stores.ts) and `"stop"`. Messages out: `{ id, result }`
  * or `{ id, error: { code, message } }`, and `"stopped"`.
  */
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteDb, sqliteError } from "./sqlite-db.js";
-import { insertReadingRows } from "./sqlite-readings.js";
+import { insertReadingRows, unpackRows, type PackedRows } from "./sqlite-readings.js";
+import { runWrite, subStores, type WriteRequest } from "./sub-stores.js";
 
 const { path, intervalMs, cacheKib } = workerData as { path: string; intervalMs: number; cacheKib: number };
 const db = new Database(path, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
 db.pragma(`cache_size = ${-cacheKib}`);
 db.pragma("synchronous = FULL");
+db.pragma("foreign_keys = ON");
 const connection = new SqliteDb(db, path, undefined);
+const stores = subStores(connection);
 
 let stopping = false;
 
@@ -42,9 +47,14 @@ parentPort?.on("message", (message: unknown) => {
     parentPort?.postMessage("stopped");
     return;
   }
-  const { id, rows } = message as { id: number; rows: unknown[][] };
-  insertReadingRows(connection, rows).then(
-    (outcomes) => parentPort?.postMessage({ id, outcomes }),
+  const request = message as ({ id: number } & PackedRows) | WriteRequest;
+  const { id } = request;
+  const done =
+    "rows" in request
+      ? insertReadingRows(connection, unpackRows(request))
+      : runWrite(stores, request.op, request.args);
+  done.then(
+    (result) => parentPort?.postMessage({ id, result }),
     (error: unknown) => {
       const storeError = sqliteError(error, path);
       parentPort?.postMessage({ id, error: { code: storeError.code, message: storeError.message } });
