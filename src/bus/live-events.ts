@@ -53,6 +53,7 @@ export type LiveEvent = LiveEventBody & {
 export type Unsubscribe = () => void;
 
 export interface LiveBus {
+  /** Publishes `event`, which it takes over (it becomes the published event, with cursor and time). */
   publish(event: LiveEventBody, atMs: number): LiveEvent;
   /**
    * Delivers events after `afterCursor` (replayed from the buffer first), then live ones. Returns
@@ -81,7 +82,10 @@ export class MemoryLiveBus implements LiveBus {
   }
 
   publish(body: LiveEventBody, atMs: number): LiveEvent {
-    const event = { ...body, cursor: this.next++, atMs } as LiveEvent;
+    // The body becomes the event (callers hand over a fresh object): no copy per reading.
+    const event = body as LiveEventBody & { cursor: number; atMs: number };
+    event.cursor = this.next++;
+    event.atMs = atMs;
     this.buffer[event.cursor % this.capacity] = event;
     for (const handler of this.handlers) {
       try {

@@ -5,6 +5,8 @@
 import type { NormalizedReading } from "../core/domain/reading.js";
 import type { IncomingReading } from "./sink.js";
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function incomingOf(
   reading: NormalizedReading,
   deviceId: string,
@@ -12,31 +14,28 @@ export function incomingOf(
   receivedAtMs: number,
 ): IncomingReading {
   const p = reading.position;
-  return {
+  // Member by member (this runs for every reading): absent members stay absent.
+  const incoming: Mutable<IncomingReading> = {
     deviceId,
     kind: "message",
     atMs: reading.atMs,
     receivedAtMs,
-    ...(p === undefined
-      ? {}
-      : {
-          lon: p.lon,
-          lat: p.lat,
-          speedKmh: p.speedKmh,
-          courseDeg: p.courseDeg,
-          valid: p.valid,
-          ...(p.altitudeM === undefined ? {} : { altitudeM: p.altitudeM }),
-        }),
-    ...(reading.seal === undefined ? {} : { seal: reading.seal }),
-    ...(reading.tamper === undefined ? {} : { tamper: reading.tamper }),
-    ...(reading.batteryPct === undefined ? {} : { batteryPct: reading.batteryPct }),
     protocol,
     raw: reading.raw,
-    ...(reading.vendor === undefined
-      ? {}
-      : {
-          vendor:
-            p?.satellites === undefined ? reading.vendor : { ...reading.vendor, satellites: p.satellites },
-        }),
   };
+  if (p !== undefined) {
+    incoming.lon = p.lon;
+    incoming.lat = p.lat;
+    incoming.speedKmh = p.speedKmh;
+    incoming.courseDeg = p.courseDeg;
+    incoming.valid = p.valid;
+    if (p.altitudeM !== undefined) incoming.altitudeM = p.altitudeM;
+  }
+  if (reading.seal !== undefined) incoming.seal = reading.seal;
+  if (reading.tamper !== undefined) incoming.tamper = reading.tamper;
+  if (reading.batteryPct !== undefined) incoming.batteryPct = reading.batteryPct;
+  if (reading.vendor !== undefined)
+    incoming.vendor =
+      p?.satellites === undefined ? reading.vendor : { ...reading.vendor, satellites: p.satellites };
+  return incoming;
 }

@@ -30,13 +30,19 @@ export class DeviceEvent {
   private flags: number;
   private readonly battery: number;
   private contentText: string | undefined = undefined;
+  /**
+   * The input whose canonical form, without `at` and `receivedAt`, is this event's content; let go
+   * once that form is known (given as a ready-made key, or computed), so that the history does not
+   * hold on to whole inputs (a device reading's raw frame and vendor details).
+   */
+  private contentSource: object | undefined;
 
   constructor(
     kind: "message" | "read",
     readonly atMs: number,
     readonly receivedAtMs: number,
     /** The input whose canonical form, without `at` and `receivedAt`, is this event's content. */
-    private readonly contentSource: object,
+    contentSource: object,
     hasFix: boolean,
     readonly lon: number,
     readonly lat: number,
@@ -51,6 +57,7 @@ export class DeviceEvent {
     contentKey?: string,
   ) {
     this.contentText = contentKey;
+    this.contentSource = contentKey === undefined ? contentSource : undefined;
     let flags = kind === "read" ? IS_READ : 0;
     if (hasFix) flags |= HAS_FIX;
     if (seal !== null) flags |= seal === "open" ? SEAL_PRESENT | SEAL_OPEN : SEAL_PRESENT;
@@ -131,6 +138,7 @@ export class DeviceEvent {
     if (this.contentText === undefined) {
       const { at: _at, receivedAt: _receivedAt, ...rest } = this.contentSource as Record<string, unknown>;
       this.contentText = canonicalJson(rest);
+      this.contentSource = undefined;
     }
     return this.contentText;
   }
