@@ -33,7 +33,7 @@ export class ApiContext {
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
     this.auth = new Authenticator(store.access, clock, config.sessionTtlS * 1000);
-    this.workflow = new AlarmWorkflow(store, bus, clock);
+    this.workflow = new AlarmWorkflow(store, bus, clock, (id) => deps.host.whenAlarmStored(id));
     this.targets = Object.freeze({
       critical: config.ackTargetCriticalS,
       high: config.ackTargetHighS,
@@ -72,7 +72,15 @@ export class ApiContext {
   }
 
   async visibleAlarm(principal: Principal, id: string): Promise<{ alarm: AlarmRecord; trip: TripRecord }> {
-    const alarm = await this.store.alarms.get(id);
+    let alarm = await this.store.alarms.get(id);
+    if (alarm === undefined) {
+      // Published on the live stream a moment ago, its record still on its way to the store.
+      const pending = this.deps.host.whenAlarmStored(id);
+      if (pending !== undefined) {
+        await pending;
+        alarm = await this.store.alarms.get(id);
+      }
+    }
     const trip = alarm === undefined ? undefined : await this.store.trips.get(alarm.trip);
     if (alarm === undefined || trip === undefined || !tripVisible(principal, trip))
       throw notFound("alarm", id);

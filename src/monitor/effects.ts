@@ -5,11 +5,13 @@
 import { alarmKey, type Alarm, type TripState } from "../core/domain/model.js";
 import type { AlarmChange } from "../core/engine/alarm-book.js";
 import type { ApplyResult, TripChange } from "../core/engine/inputs.js";
-import type { LiveBus } from "../bus/live-events.js";
+import type { LiveBus, LiveEventBody, LiveReading } from "../bus/live-events.js";
 import type { AlarmRecord, AuditEntry, ReadingRecord, Store, TripRecord } from "../store/ports.js";
 import type { HostLogger, HostStats } from "./host.js";
 import { alarmId, newAlarmRecord } from "./records.js";
 import type { Recovery } from "./recovery.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Offices whose officers may see a trip: its origin, destination and checkpoints. */
 export function tripOffices(trip: TripRecord | undefined): string[] {
@@ -61,13 +63,15 @@ export class EffectWriter {
 
   /** Changes waiting to be written. */
   get queueDepth(): number {
-    return this.queue.length;
+    return this.queue.length + this.unstored.size;
   }
 
   /** Resolves once every change queued so far is written. */
-  idle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async idle(): Promise<void> {
+    while (this.running || this.queue.length > 0 || this.unstored.size > 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await this.storing;
+    }
   }
 
   /** Stops retrying failed writes (at shutdown, after `idle`). */
@@ -82,46 +86,96 @@ export class EffectWriter {
     });
   }
 
-  /** Writes what is queued, oldest first: consecutive alarm changes together in one transaction. */
+  /**
+   * Works through the queue, oldest first: consecutive alarm changes together. Alarm changes are
+   * published as soon as they are prepared and stored behind, in order, while the next ones are
+   * prepared (until stored they are kept in `unstored`, which preparing reads first); a trip change
+   * waits for the alarm changes before it to be stored, so the audit chain keeps the engine's order.
+   */
   private async run(): Promise<void> {
     this.running = true;
     try {
       while (this.queue.length > 0) {
         const first = this.queue[0]!;
-        let batch: Queued[];
-        if (first.job.kind === "trip") {
-          batch = this.queue.splice(0, 1);
-        } else {
-          let n = 1;
-          while (n < this.queue.length && n < MAX_ALARM_BATCH && this.queue[n]!.job.kind === "alarm") n++;
-          batch = this.queue.splice(0, n);
-        }
-        try {
-          const job = first.job;
-          if (job.kind === "trip") {
+        const job = first.job;
+        if (job.kind === "trip") {
+          this.queue.shift();
+          try {
+            await this.storing;
             await this.withRetry(() => this.writeTrip(job));
-          } else {
-            const prepared = await this.withRetry(() => this.prepareAlarms(batch));
-            // The control room sees the engine's decision at once; the records follow. Should the
-            // process die in between, the engine restored at the next start decides the same (same
-            // alarm ids) and recovery stores what was missing.
-            this.publishAlarms(prepared.events);
-            await this.withRetry(async () => {
-              await this.store.alarms.upsertMany(prepared.writes);
-              await this.store.audit.appendMany(prepared.entries);
-            });
+            first.done();
+          } catch (error) {
+            first.failed(error);
           }
-          for (const queued of batch) queued.done();
+          continue;
+        }
+        let n = 1;
+        while (n < this.queue.length && n < MAX_ALARM_BATCH && this.queue[n]!.job.kind === "alarm") n++;
+        const batch = this.queue.splice(0, n);
+        let prepared: PreparedAlarms;
+        try {
+          prepared = await this.withRetry(() => this.prepareAlarms(batch));
         } catch (error) {
           for (const queued of batch) queued.failed(error);
+          continue;
         }
+        // The control room sees the engine's decision at once; the records follow. Should the
+        // process die in between, the engine restored at the next start decides the same (same
+        // alarm ids) and recovery stores what was missing.
+        this.publishAlarms(prepared.events);
+        this.storeAlarms(prepared, batch);
       }
     } finally {
       this.running = false;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      this.notifyIdle();
     }
+  }
+
+  /** Stores prepared alarm changes after those before them; settles their jobs once stored. */
+  private storeAlarms(prepared: PreparedAlarms, batch: readonly Queued[]): void {
+    for (const record of prepared.writes) this.unstored.set(record.id, record);
+    const forget = (): void => {
+      for (const record of prepared.writes)
+        if (this.unstored.get(record.id) === record) this.unstored.delete(record.id);
+    };
+    this.storing = this.storing
+      .then(() =>
+        this.withRetry(async () => {
+          await this.store.alarms.upsertMany(prepared.writes);
+          await this.store.audit.appendMany(prepared.entries);
+        }),
+      )
+      .then(
+        () => {
+          forget();
+          for (const queued of batch) queued.done();
+        },
+        (error: unknown) => {
+          forget();
+          for (const queued of batch) queued.failed(error);
+        },
+      )
+      .finally(() => this.notifyIdle());
+  }
+
+  /** Alarm records published and not yet stored, by id. */
+  private readonly unstored = new Map<string, AlarmRecord>();
+  /** The alarm changes being stored, in order (never rejects). */
+  private storing: Promise<void> = Promise.resolve();
+
+  /**
+   * When alarm `id` has been published but is not stored yet: resolves once it is (an officer may
+   * act on an alarm the moment it appears). Undefined when it is not waiting to be stored.
+   */
+  whenStored(id: string): Promise<void> | undefined {
+    return this.unstored.has(id) ? this.storing : undefined;
+  }
+
+  private notifyIdle(): void {
+    if (this.running || this.queue.length > 0 || this.unstored.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private async withRetry<T>(write: () => Promise<T>): Promise<T> {
@@ -144,34 +198,30 @@ export class EffectWriter {
   /** Publishes an applied reading for the live map (nothing stored: the reading already is). */
   publishReading(record: ReadingRecord, tripId: string | undefined, clockMs: number): void {
     const trip = tripId === undefined ? undefined : this.recovery.trips.get(tripId);
-    this.bus.publish(
-      {
-        kind: "reading",
-        reading: {
-          deviceId: record.deviceId,
-          ...(tripId === undefined ? {} : { tripId }),
-          atMs: record.atMs,
-          receivedAtMs: record.receivedAtMs,
-          ...(record.lon !== undefined && record.lat !== undefined
-            ? {
-                position: {
-                  lon: record.lon,
-                  lat: record.lat,
-                  ...(record.speedKmh === undefined ? {} : { speedKmh: record.speedKmh }),
-                  ...(record.courseDeg === undefined ? {} : { courseDeg: record.courseDeg }),
-                  valid: record.valid ?? true,
-                },
-              }
-            : {}),
-          ...(record.seal === undefined ? {} : { seal: record.seal }),
-          ...(record.tamper === undefined ? {} : { tamper: record.tamper }),
-          ...(record.batteryPct === undefined ? {} : { batteryPct: record.batteryPct }),
-        },
-        ...(trip?.companyId === undefined ? {} : { companyId: trip.companyId }),
-        offices: tripOffices(trip),
-      },
-      clockMs,
-    );
+    // Built member by member (one object shape for every reading; this runs for each of them).
+    const reading: Mutable<LiveReading> = {
+      deviceId: record.deviceId,
+      atMs: record.atMs,
+      receivedAtMs: record.receivedAtMs,
+    };
+    if (tripId !== undefined) reading.tripId = tripId;
+    if (record.lon !== undefined && record.lat !== undefined) {
+      const position = { lon: record.lon, lat: record.lat } as Mutable<NonNullable<LiveReading["position"]>>;
+      if (record.speedKmh !== undefined) position.speedKmh = record.speedKmh;
+      if (record.courseDeg !== undefined) position.courseDeg = record.courseDeg;
+      position.valid = record.valid ?? true;
+      reading.position = position;
+    }
+    if (record.seal !== undefined) reading.seal = record.seal;
+    if (record.tamper !== undefined) reading.tamper = record.tamper;
+    if (record.batteryPct !== undefined) reading.batteryPct = record.batteryPct;
+    const body: Mutable<Extract<LiveEventBody, { kind: "reading" }>> = {
+      kind: "reading",
+      reading,
+      offices: tripOffices(trip),
+    };
+    if (trip?.companyId !== undefined) body.companyId = trip.companyId;
+    this.bus.publish(body, clockMs);
   }
 
   /**
@@ -256,7 +306,7 @@ export class EffectWriter {
       const { change, clockMs, actor } = job;
       const alarm = change.alarm;
       const id = alarmId(alarm);
-      const existing = records.get(id) ?? (await this.store.alarms.get(id));
+      const existing = records.get(id) ?? this.unstored.get(id) ?? (await this.store.alarms.get(id));
       let record: AlarmRecord;
       let action: string;
       switch (change.change) {

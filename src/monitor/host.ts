@@ -122,6 +122,64 @@ type Slot =
       readonly reject: (error: unknown) => void;
     };
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The members of a reading that may be absent, in the order a record holds them. */
+const OPTIONAL_MEMBERS = [
+  "lon",
+  "lat",
+  "speedKmh",
+  "courseDeg",
+  "valid",
+  "altitudeM",
+  "seal",
+  "tamper",
+  "batteryPct",
+  "office",
+  "readStatus",
+  "vendor",
+] as const satisfies readonly (keyof ReadingRecord)[];
+/** Compile-time check that OPTIONAL_MEMBERS and the required members cover the whole record. */
+type Uncopied = Exclude<
+  keyof ReadingRecord,
+  | (typeof OPTIONAL_MEMBERS)[number]
+  | "seq"
+  | "deviceId"
+  | "kind"
+  | "atMs"
+  | "receivedAtMs"
+  | "protocol"
+  | "raw"
+  | "dedupKey"
+>;
+const EVERY_MEMBER_COPIED: [Uncopied] extends [never] ? true : never = true;
+
+/**
+ * The record of an incoming reading: built member by member rather than spread, so that every record
+ * has one of a few object shapes (this runs for every reading); the absent members stay absent.
+ */
+function readingRecordOf(incoming: IncomingReading, seq: number, receivedAtMs: number): ReadingRecord {
+  void EVERY_MEMBER_COPIED;
+  const record: Mutable<ReadingRecord> = {
+    seq,
+    deviceId: incoming.deviceId,
+    kind: incoming.kind,
+    atMs: incoming.atMs,
+    receivedAtMs,
+    protocol: incoming.protocol,
+    raw: incoming.raw,
+    dedupKey: "",
+  };
+  const from = incoming as Partial<Record<(typeof OPTIONAL_MEMBERS)[number], unknown>>;
+  const to = record as Record<string, unknown>;
+  for (const member of OPTIONAL_MEMBERS) {
+    const value = from[member];
+    if (value !== undefined) to[member] = value;
+  }
+  record.dedupKey = dedupKey(record);
+  return record;
+}
+
 const DEFAULT_CLOSED_TRIP_GRACE_MS = 24 * 3_600_000;
 const CHECKPOINT_EVERY_INPUTS = 1_000;
 
@@ -204,9 +262,7 @@ export class MonitorHost {
     this.ensureOpen();
     const seq = this.nextSeq++;
     const receivedAtMs = this.stamp(incoming.receivedAtMs);
-    // One copy of the incoming reading; its key is filled in once computed from the rest.
-    const record = { ...incoming, seq, receivedAtMs, dedupKey: "" };
-    record.dedupKey = dedupKey(record);
+    const record = readingRecordOf(incoming, seq, receivedAtMs);
     const slot: Slot = { seq, kind: "reading", state: "waiting", record };
     this.slots.set(seq, slot);
     let outcome: AppendOutcome;
@@ -261,6 +317,14 @@ export class MonitorHost {
     if (this.slots.size > 0 || this.draining)
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.effects.idle();
+  }
+
+  /**
+   * When alarm `id` has been published but its record is not stored yet: resolves once it is.
+   * Undefined otherwise (stored already, or unknown).
+   */
+  whenAlarmStored(id: string): Promise<void> | undefined {
+    return this.effects.whenStored(id);
   }
 
   /** Engine decisions waiting to be stored (a queue depth for the metrics). */
@@ -324,7 +388,7 @@ export class MonitorHost {
         }
         break;
     }
-    if (++this.appliedSinceCheckpoint >= CHECKPOINT_EVERY_INPUTS) await this.checkpoint(slot.seq);
+    this.noteApplied(slot.seq);
   }
 
   /**
@@ -333,7 +397,6 @@ export class MonitorHost {
    */
   private applyReadingNow(record: ReadingRecord): boolean {
     if (this.recovery.needsHistory(record.deviceId, record.atMs)) return false;
-    if (this.appliedSinceCheckpoint + 1 >= CHECKPOINT_EVERY_INPUTS) return false;
     const result = this.engine.apply(engineInputOf(record));
     if (result.status === "duplicate") {
       this.stats.readingsDuplicate++;
@@ -350,7 +413,7 @@ export class MonitorHost {
       this.pendingResult = { record, result };
       return false;
     }
-    this.appliedSinceCheckpoint++;
+    this.noteApplied(record.seq);
     return true;
   }
 
@@ -462,12 +525,33 @@ export class MonitorHost {
     return result;
   }
 
-  private async checkpoint(seq: number): Promise<void> {
-    this.appliedSinceCheckpoint = 0;
-    const engineState = this.options.store.engineState;
-    await engineState.set("lastAppliedSeq", String(seq));
-    if (this.engine.clockMs !== null) await engineState.set("clockMs", String(this.engine.clockMs));
+  /** Counts an applied input; every CHECKPOINT_EVERY_INPUTS of them, records where the engine stands. */
+  private noteApplied(seq: number): void {
+    if (++this.appliedSinceCheckpoint >= CHECKPOINT_EVERY_INPUTS) void this.checkpoint(seq);
   }
+
+  /**
+   * Records, in the background and in order, the last applied input and the engine clock: a hint for
+   * the next start (recovery looks at inputs stored after it), so the inputs behind need not wait for
+   * it. A failed write is only logged: the next checkpoint writes newer values.
+   */
+  private checkpoint(seq: number): Promise<void> {
+    this.appliedSinceCheckpoint = 0;
+    const clockMs = this.engine.clockMs;
+    const engineState = this.options.store.engineState;
+    this.checkpointWrite = this.checkpointWrite
+      .then(async () => {
+        await engineState.set("lastAppliedSeq", String(seq));
+        if (clockMs !== null) await engineState.set("clockMs", String(clockMs));
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({ seq, err: String(error) }, "recording the engine checkpoint failed"),
+      );
+    return this.checkpointWrite;
+  }
+
+  /** The checkpoint being written (resolved when none is). */
+  private checkpointWrite: Promise<void> = Promise.resolve();
 
   /** Stops taking inputs, applies what is queued, records where the engine stands. */
   async close(): Promise<void> {

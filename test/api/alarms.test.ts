@@ -1,6 +1,7 @@
 /** The alarm queue and workflow: filters, scope, transitions, concurrency, and escalation on the tick. */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { AlarmRecord } from "../../src/store/ports.js";
 import {
   createHarness,
   MIDWAY,
@@ -73,6 +74,38 @@ describe("alarms", () => {
     ).json<Items<AuditJson>>();
     const acknowledge = audit.items.find((r) => r.action === "alarm.acknowledge")!;
     assert.deepEqual(acknowledge.details, { tripId: alarm.trip, from: "open", to: "acknowledged" });
+  });
+
+  it("lets an officer act on an alarm the moment it appears live, before its record is stored", async () => {
+    const { deviceId } = await h.newTrip({ stage: "in_transit" });
+    const alarms = h.store.alarms as { upsertMany: (records: readonly AlarmRecord[]) => Promise<void> };
+    const upsertMany = alarms.upsertMany;
+    // Storing alarm records is slow for a while (a busy disk): the live stream is ahead of the store.
+    alarms.upsertMany = async (records) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return upsertMany.call(h.store.alarms, records);
+    };
+    try {
+      const published = new Promise<{ id: string; storedThen: boolean }>((resolve) => {
+        const { unsubscribe } = h.bus.subscribe(undefined, (event) => {
+          if (event.kind !== "alarm" || event.change !== "raised" || event.alarm.device !== deviceId) return;
+          unsubscribe();
+          void h.store.alarms
+            .get(event.alarm.id)
+            .then((r) => resolve({ id: event.alarm.id, storedThen: r !== undefined }));
+        });
+      });
+      const applied = h.reading(deviceId, MIDWAY, { tamper: true });
+      const { id, storedThen } = await published;
+      assert.equal(storedThen, false, "the alarm was published before its record was stored");
+      const ack = await h.request("POST", `/api/v1/alarms/${id}/acknowledge`, { as: "operator" });
+      assert.equal(ack.statusCode, 200, ack.body);
+      assert.equal(ack.json<AlarmJson>().workflow, "acknowledged");
+      await applied;
+      assert.equal((await h.store.alarms.get(id))?.workflow, "acknowledged");
+    } finally {
+      alarms.upsertMany = upsertMany;
+    }
   });
 
   it("assigns only to existing users who handle alarms", async () => {
