@@ -52,6 +52,8 @@ export interface GatewayBenchOptions {
   readonly alarmsPerS: number;
   /** The latency run's load as a fraction of the measured end-to-end rate (default 0.5: half load). */
   readonly latencyLoadFraction?: number;
+  /** A second latency run at this fixed rate (readings a second), comparable from run to run. */
+  readonly latencyFixedRatePerS: number;
   readonly seed: number;
 }
 
@@ -332,13 +334,21 @@ async function hostAlone(kind: LogKind, readings: number, devices: number): Prom
 
 // ---------------------------------------------------------------- end to end
 
-interface EndToEnd {
-  readingsPerS: number;
-  pacedPerS: number;
+/** A paced run: frames a second achieved, and the latencies from tamper frame sent to alarm published. */
+interface Paced {
+  achievedPerS: number;
   latencies: number[];
+  tamperFrames: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  tamperFrames: number;
+}
+
+interface EndToEnd {
+  readingsPerS: number;
+  /** At `latencyLoadFraction` of the measured rate (the target's "half load"). */
+  half: Paced;
+  /** At `latencyFixedRatePerS`, the same load in every run (comparable across runs and machines). */
+  fixed: Paced;
   stored: number;
   setupMs: number;
   writerBatches?: number;
@@ -363,6 +373,21 @@ function traceSlowCalls(store: OpenedStore): void {
   wrap("alarms", store.alarms as unknown as Record<string, unknown>, "upsert");
   wrap("audit", store.audit as unknown as Record<string, unknown>, "append");
   wrap("engineState", store.engineState as unknown as Record<string, unknown>, "set");
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The first number from `n` up that shares no factor with `devices`: the devices send in turn, so
+ * every `n`-th frame then falls on a different device each time (with a common factor, the same few
+ * devices would send every tamper frame, as one long tamper run: one alarm for many frames).
+ */
+function coprimeFrom(n: number, devices: number): number {
+  let k = n;
+  while (gcd(k, devices) !== 1) k++;
+  return k;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -443,56 +468,66 @@ async function endToEnd(options: GatewayBenchOptions, kind: LogKind): Promise<En
     const readingsPerS = (flood.frames / flood.elapsedMs) * 1000;
     const writerBatches = log instanceof ReadingWriter ? log.stats.batches - batchesBefore : undefined;
 
-    // Half load, with tamper frames; latency from the frame leaving the device to the alarm on the bus.
-    const raised = new Map<string, number>();
-    const unsubscribe = bus.subscribe(undefined, (event: LiveEvent) => {
-      if (event.kind === "alarm" && event.change === "raised" && event.alarm.type === "tamper")
-        raised.set(
-          `${event.alarm.device}|${event.alarm.startedAtMs}`,
-          performance.timeOrigin + performance.now(),
-        );
-    }).unsubscribe;
-    const ratePerS = readingsPerS * (options.latencyLoadFraction ?? 0.5);
-    // How long the main thread's event loop was held up while the latencies were measured.
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    loopDelay.enable();
-    send({
-      phase: "paced",
-      ratePerS,
-      seconds: options.latencySeconds,
-      tamperEvery: Math.max(2, Math.round(ratePerS / options.alarmsPerS)),
-      fromMs: fromMs + (options.framesPerDevice + 1) * 1000,
-    });
-    const paced = (await next()) as SwarmReport & { kind: "done" };
-    await host.idle();
-    loopDelay.disable();
-    unsubscribe();
-    const latencies: number[] = [];
-    for (const t of tampers) {
-      const device = `ELK-${Number(t.lockId) - 8_100_000_000}`;
-      const at = raised.get(`${device}|${t.atMs}`);
-      if (at !== undefined) latencies.push(at - t.sentAt);
-    }
-    if (process.env.SEALWATCH_BENCH_TRACE === "1") {
-      const first = tampers[0]?.sentAt ?? 0;
+    // Paced load with tamper frames; latency from the frame leaving the device to the alarm on the bus.
+    let nextFromMs = fromMs + (options.framesPerDevice + 1) * 1000;
+    const paced = async (ratePerS: number): Promise<Paced> => {
+      tampers.length = 0;
+      const raised = new Map<string, number>();
+      const unsubscribe = bus.subscribe(undefined, (event: LiveEvent) => {
+        if (event.kind === "alarm" && event.change === "raised" && event.alarm.type === "tamper")
+          raised.set(
+            `${event.alarm.device}|${event.alarm.startedAtMs}`,
+            performance.timeOrigin + performance.now(),
+          );
+      }).unsubscribe;
+      // How long the main thread's event loop was held up while the latencies were measured.
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+      send({
+        phase: "paced",
+        ratePerS,
+        seconds: options.latencySeconds,
+        tamperEvery: coprimeFrom(Math.max(2, Math.round(ratePerS / options.alarmsPerS)), options.devices),
+        fromMs: nextFromMs,
+      });
+      const done = (await next()) as SwarmReport & { kind: "done" };
+      nextFromMs += (Math.ceil((ratePerS * options.latencySeconds) / options.devices) + 2) * 1000;
+      await host!.idle();
+      loopDelay.disable();
+      unsubscribe();
+      const latencies: number[] = [];
       for (const t of tampers) {
         const device = `ELK-${Number(t.lockId) - 8_100_000_000}`;
         const at = raised.get(`${device}|${t.atMs}`);
-        console.error(
-          `trace ${((t.sentAt - first) / 1000).toFixed(2)} s ${at === undefined ? "none" : (at - t.sentAt).toFixed(1)}`,
-        );
+        if (at !== undefined) latencies.push(at - t.sentAt);
       }
-    }
-    latencies.sort((a, b) => a - b);
+      if (process.env.SEALWATCH_BENCH_TRACE === "1") {
+        const first = tampers[0]?.sentAt ?? 0;
+        for (const t of tampers) {
+          const device = `ELK-${Number(t.lockId) - 8_100_000_000}`;
+          const at = raised.get(`${device}|${t.atMs}`);
+          console.error(
+            `trace ${((t.sentAt - first) / 1000).toFixed(2)} s ${at === undefined ? "none" : (at - t.sentAt).toFixed(1)}`,
+          );
+        }
+      }
+      latencies.sort((a, b) => a - b);
+      return {
+        achievedPerS: (done.frames / done.elapsedMs) * 1000,
+        latencies,
+        tamperFrames: tampers.length,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+      };
+    };
+    const half = await paced(readingsPerS * (options.latencyLoadFraction ?? 0.5));
+    const fixed = await paced(options.latencyFixedRatePerS);
     send({ phase: "stop" });
     const stored = await store.readings.maxSeq();
     return {
       readingsPerS,
-      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-      loopDelayMaxMs: loopDelay.max / 1e6,
-      pacedPerS: (paced.frames / paced.elapsedMs) * 1000,
-      latencies,
-      tamperFrames: tampers.length,
+      half,
+      fixed,
       stored,
       setupMs,
       ...(writerBatches === undefined ? {} : { writerBatches }),
@@ -525,8 +560,10 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
 
   const e2e = await endToEnd(options, "writer");
   const decodeReadingsPerS = decoding.figures.decodeJt701BinaryFps!;
-  const p50 = percentile(e2e.latencies, 50);
-  const p99 = percentile(e2e.latencies, 99);
+  const p50 = percentile(e2e.half.latencies, 50);
+  const p99 = percentile(e2e.half.latencies, 99);
+  const fixedP50 = percentile(e2e.fixed.latencies, 50);
+  const fixedP99 = percentile(e2e.fixed.latencies, 99);
   lines.push(
     `end to end: ${options.devices} e-locks on their own TCP connections, ${options.framesPerDevice} frames each, ${options.window} in flight, every trip armed (setup ${(e2e.setupMs / 1000).toFixed(1)} s)`,
     `  ${formatRate(e2e.readingsPerS)} readings acknowledged (durable in SQLite, applied by the engine); target 100 k/s: ${e2e.readingsPerS >= 100_000 ? "met" : "MISSED"}`,
@@ -536,16 +573,19 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
       : [
           `  group commits: ${e2e.writerBatches} for ${options.devices * options.framesPerDevice} readings (${((options.devices * options.framesPerDevice) / e2e.writerBatches).toFixed(1)} readings per transaction)`,
         ]),
-    `half load (${formatRate(e2e.pacedPerS)} achieved) for ${options.latencySeconds} s with ${e2e.tamperFrames} tamper frames: ${e2e.latencies.length} alarms measured`,
-    `  frame sent → alarm on the live bus: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(e2e.latencies.at(-1) ?? Number.NaN).toFixed(1)} ms; target p99 < 50 ms: ${p99 < 50 ? "met" : "MISSED"}`,
-    `  main event loop held up meanwhile: p99 ${e2e.loopDelayP99Ms.toFixed(1)} ms, max ${e2e.loopDelayMaxMs.toFixed(1)} ms`,
+    `half load (${formatRate(e2e.half.achievedPerS)} achieved) for ${options.latencySeconds} s with ${e2e.half.tamperFrames} tamper frames: ${e2e.half.latencies.length} alarms measured`,
+    `  frame sent → alarm on the live bus: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(e2e.half.latencies.at(-1) ?? Number.NaN).toFixed(1)} ms; target p99 < 50 ms: ${p99 < 50 ? "met" : "MISSED"}`,
+    `  main event loop held up meanwhile: p99 ${e2e.half.loopDelayP99Ms.toFixed(1)} ms, max ${e2e.half.loopDelayMaxMs.toFixed(1)} ms`,
+    `fixed load (${formatRate(e2e.fixed.achievedPerS)} achieved, the same in every run) with ${e2e.fixed.tamperFrames} tamper frames: ${e2e.fixed.latencies.length} alarms measured`,
+    `  frame sent → alarm on the live bus: p50 ${fixedP50.toFixed(1)} ms, p99 ${fixedP99.toFixed(1)} ms, max ${(e2e.fixed.latencies.at(-1) ?? Number.NaN).toFixed(1)} ms`,
+    `  main event loop held up meanwhile: p99 ${e2e.fixed.loopDelayP99Ms.toFixed(1)} ms, max ${e2e.fixed.loopDelayMaxMs.toFixed(1)} ms`,
   );
 
   let yielding: EndToEnd | undefined;
   if (process.env.SEALWATCH_BENCH_GATEWAY_YIELDING === "1") {
     yielding = await endToEnd(options, "yielding");
     lines.push(
-      `end to end with the yielding group commit: ${formatRate(yielding.readingsPerS)} readings; half-load p99 ${percentile(yielding.latencies, 99).toFixed(1)} ms`,
+      `end to end with the yielding group commit: ${formatRate(yielding.readingsPerS)} readings; half-load p99 ${percentile(yielding.half.latencies, 99).toFixed(1)} ms`,
     );
   }
   return {
@@ -558,10 +598,13 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
       e2eReadingsPerS: e2e.readingsPerS,
       e2eOverDecode: e2e.readingsPerS / decodeReadingsPerS,
       e2eOverHostAlone: e2e.readingsPerS / hostWriter,
-      halfLoadReadingsPerS: e2e.pacedPerS,
+      halfLoadReadingsPerS: e2e.half.achievedPerS,
+      fixedLoadReadingsPerS: e2e.fixed.achievedPerS,
+      fixedLoadAlarmLatencyP50Ms: fixedP50,
+      fixedLoadAlarmLatencyP99Ms: fixedP99,
       alarmLatencyP50Ms: p50,
       alarmLatencyP99Ms: p99,
-      alarmsMeasured: e2e.latencies.length,
+      alarmsMeasured: e2e.half.latencies.length,
       ...(e2e.writerBatches === undefined
         ? {}
         : { e2eReadingsPerCommit: (options.devices * options.framesPerDevice) / e2e.writerBatches }),
@@ -569,7 +612,7 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
         ? {}
         : {
             e2eYieldingReadingsPerS: yielding.readingsPerS,
-            alarmLatencyP99YieldingMs: percentile(yielding.latencies, 99),
+            alarmLatencyP99YieldingMs: percentile(yielding.half.latencies, 99),
           }),
     },
   };

@@ -33,6 +33,7 @@ const BENCHES: Record<string, () => BenchResult | Promise<BenchResult>> = {
             window: 4,
             decodeFrames: 50_000,
             latencySeconds: 5,
+            latencyFixedRatePerS: 2_000,
             alarmsPerS: 10,
             seed: 11,
           }
@@ -42,6 +43,7 @@ const BENCHES: Record<string, () => BenchResult | Promise<BenchResult>> = {
             window: 8,
             decodeFrames: 200_000,
             latencySeconds: 20,
+            latencyFixedRatePerS: 5_000,
             alarmsPerS: 20,
             seed: 11,
           },
