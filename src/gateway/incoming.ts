@@ -2,10 +2,9 @@
  * From a decoded reading (the device's own identifier) to what the sink stores (the registry's
  * device id, the transport, the arrival time). The raw frame goes with it as evidence.
  */
+import type { Mutable } from "../core/mutable.js";
 import type { NormalizedReading } from "../core/domain/reading.js";
 import type { IncomingReading } from "./sink.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function incomingOf(
   reading: NormalizedReading,

@@ -2,6 +2,7 @@
  * What the engine decides becomes durable and visible: alarm changes and trip transitions are stored,
  * chained into the audit log and published on the live bus.
  */
+import type { Mutable } from "../core/mutable.js";
 import { alarmKey, type Alarm, type TripState } from "../core/domain/model.js";
 import type { AlarmChange } from "../core/engine/alarm-book.js";
 import type { ApplyResult, TripChange } from "../core/engine/inputs.js";
@@ -10,8 +11,6 @@ import type { AlarmRecord, AuditEntry, ReadingRecord, Store, TripRecord } from "
 import type { HostLogger, HostStats } from "./host.js";
 import { alarmId, newAlarmRecord } from "./records.js";
 import type { Recovery } from "./recovery.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Offices whose officers may see a trip: its origin, destination and checkpoints. */
 export function tripOffices(trip: TripRecord | undefined): string[] {

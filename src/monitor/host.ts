@@ -10,6 +10,7 @@
  * from what the store holds (see recovery.ts), and later loads older history on demand when late
  * data needs it, so memory follows the live trips.
  */
+import type { Mutable } from "../core/mutable.js";
 import type { Alarm } from "../core/domain/model.js";
 import type { MonitoringEngine } from "../core/engine/engine.js";
 import type { ApplyResult, CommandName } from "../core/engine/inputs.js";
@@ -122,44 +123,33 @@ type Slot =
       readonly reject: (error: unknown) => void;
     };
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** The members of `T` that may be absent. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
 
-/** The members of a reading that may be absent, in the order a record holds them. */
-const OPTIONAL_MEMBERS = [
-  "lon",
-  "lat",
-  "speedKmh",
-  "courseDeg",
-  "valid",
-  "altitudeM",
-  "seal",
-  "tamper",
-  "batteryPct",
-  "office",
-  "readStatus",
-  "vendor",
-] as const satisfies readonly (keyof ReadingRecord)[];
-/** Compile-time check that OPTIONAL_MEMBERS and the required members cover the whole record. */
-type Uncopied = Exclude<
-  keyof ReadingRecord,
-  | (typeof OPTIONAL_MEMBERS)[number]
-  | "seq"
-  | "deviceId"
-  | "kind"
-  | "atMs"
-  | "receivedAtMs"
-  | "protocol"
-  | "raw"
-  | "dedupKey"
->;
-const EVERY_MEMBER_COPIED: [Uncopied] extends [never] ? true : never = true;
+/**
+ * The members of a reading that may be absent, in the order a record holds them; the type makes the
+ * compiler list here every optional member ReadingRecord has, so none is dropped when copying.
+ */
+const OPTIONAL_MEMBERS = Object.keys({
+  lon: true,
+  lat: true,
+  speedKmh: true,
+  courseDeg: true,
+  valid: true,
+  altitudeM: true,
+  seal: true,
+  tamper: true,
+  batteryPct: true,
+  office: true,
+  readStatus: true,
+  vendor: true,
+} satisfies { readonly [K in OptionalKeys<ReadingRecord>]: true }) as OptionalKeys<ReadingRecord>[];
 
 /**
  * The record of an incoming reading: built member by member rather than spread, so that every record
  * has one of a few object shapes (this runs for every reading); the absent members stay absent.
  */
 function readingRecordOf(incoming: IncomingReading, seq: number, receivedAtMs: number): ReadingRecord {
-  void EVERY_MEMBER_COPIED;
   const record: Mutable<ReadingRecord> = {
     seq,
     deviceId: incoming.deviceId,
@@ -170,7 +160,7 @@ function readingRecordOf(incoming: IncomingReading, seq: number, receivedAtMs: n
     raw: incoming.raw,
     dedupKey: "",
   };
-  const from = incoming as Partial<Record<(typeof OPTIONAL_MEMBERS)[number], unknown>>;
+  const from = incoming as Partial<Record<OptionalKeys<ReadingRecord>, unknown>>;
   const to = record as Record<string, unknown>;
   for (const member of OPTIONAL_MEMBERS) {
     const value = from[member];
