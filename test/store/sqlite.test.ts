@@ -12,6 +12,7 @@ import { openStore, DEFAULT_SQLITE_PATH } from "../../src/store/open.js";
 import type { Store } from "../../src/store/ports.js";
 import { ReadingWriter } from "../../src/store/reading-writer.js";
 import { SqliteDb } from "../../src/store/sqlite/sqlite-db.js";
+import { PART_READINGS } from "../../src/store/sqlite/sqlite-readings.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { subStores, WRITE_METHODS } from "../../src/store/sqlite/sub-stores.js";
 import { isStoreError } from "../../src/store/store-error.js";
@@ -321,6 +322,32 @@ describe("SqliteStore", () => {
         const expected = part === "readings" ? writes.filter((name) => name !== "append") : writes;
         assert.deepEqual([...listed].sort(), expected.sort(), `the write methods of ${part}`);
       }
+    });
+
+    it("takes a batch in parts in one transaction: a failure in a late part stores none of it", async () => {
+      const store = track(await SqliteStore.open(newPath()));
+      assert.deepEqual(await store.readings.append([reading(1)]), ["stored"]);
+      const size = PART_READINGS * 2 + 100;
+      const batch = Array.from({ length: size }, (_, i) => reading(i + 2));
+      // A reading of the last part reuses seq 1 (with other content): the primary key refuses it.
+      batch[size - 50] = reading(1, { atMs: Date.UTC(2026, 0, 1) });
+      await assert.rejects(store.readings.append(batch), (error: unknown) =>
+        isStoreError(error, "STORE_CONFLICT"),
+      );
+      assert.equal(await store.readings.maxSeq(), 1, "nothing of the failed batch is stored");
+      const count = store.database.prepare("SELECT count(*) AS n FROM readings").get() as { n: number };
+      assert.equal(count.n, 1);
+      // The thread goes on: the next batch, in parts too, is stored whole.
+      const next = Array.from({ length: size }, (_, i) => reading(i + 2));
+      const outcomes = await store.readings.append(next);
+      assert.equal(outcomes.length, size);
+      assert.ok(outcomes.every((o) => o === "stored"));
+      assert.equal(await store.readings.maxSeq(), size + 1);
+      assert.deepEqual(await store.readings.append(next.slice(0, 3)), [
+        "duplicate",
+        "duplicate",
+        "duplicate",
+      ]);
     });
 
     it("runs every write on its own connection and in order; this thread only reads", async () => {

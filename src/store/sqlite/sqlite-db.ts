@@ -57,7 +57,19 @@ export class SqliteDb {
     }
   }
 
-  private rollback(): void {
+  /**
+   * Opens an IMMEDIATE transaction that later calls add to (a batch arriving in parts); `commit` or
+   * `rollback` ends it. `write` is the usual way.
+   */
+  begin(): void {
+    this.stmt("BEGIN IMMEDIATE").run();
+  }
+
+  commit(): void {
+    this.stmt("COMMIT").run();
+  }
+
+  rollback(): void {
     try {
       if (this.db.inTransaction) this.stmt("ROLLBACK").run();
     } catch {

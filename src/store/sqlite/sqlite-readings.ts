@@ -13,9 +13,9 @@ const WHAT = {
 } as const;
 
 /**
- * A batch as posted to the writer thread: the rows' column values, with each reading's raw frame
- * replaced by its length and all frames copied, in order, into one buffer that is transferred (not
- * cloned), and the dedup key as hex text. Thousands of small byte arrays would each be cloned.
+ * Part of a batch as posted to the writer thread: the rows' column values, with each reading's raw
+ * frame replaced by its length and all frames copied, in order, into one buffer that is transferred
+ * (not cloned), and the dedup key as hex text. Thousands of small byte arrays would each be cloned.
  */
 export interface PackedRows {
   readonly rows: unknown[][];
@@ -24,8 +24,14 @@ export interface PackedRows {
 
 /** Appends on another thread (see writer-worker.ts), when the store has one. */
 export interface RemoteAppender {
-  append(packed: PackedRows): Promise<AppendOutcome[]>;
+  append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]>;
 }
+
+/**
+ * Readings a part holds when a batch crosses to the writer thread: the thread inserts one part while
+ * this thread packs the next, in one transaction.
+ */
+export const PART_READINGS = 250;
 
 const RAW = READING_COLUMNS.indexOf("raw");
 const DEDUP_KEY = READING_COLUMNS.indexOf("dedup_key");
@@ -63,10 +69,18 @@ export function unpackRows(packed: PackedRows): unknown[][] {
 
 /** Inserts rows (see `readingRows`) in one transaction; one outcome per row, in order. */
 export function insertReadingRows(s: SqliteDb, rows: readonly unknown[][]): Promise<AppendOutcome[]> {
-  return s.write(() => {
-    const insert = s.stmt(INSERT);
-    return rows.map((row): AppendOutcome => (insert.run(row).changes === 1 ? "stored" : "duplicate"));
-  });
+  return s.write(() => insertRowsNow(s, rows, []));
+}
+
+/** Inserts rows in the transaction already open, adding their outcomes to `outcomes`. */
+export function insertRowsNow(
+  s: SqliteDb,
+  rows: readonly unknown[][],
+  outcomes: AppendOutcome[],
+): AppendOutcome[] {
+  const insert = s.stmt(INSERT);
+  for (const row of rows) outcomes.push(insert.run(row).changes === 1 ? "stored" : "duplicate");
+  return outcomes;
 }
 
 export class SqliteReadings implements ReadingStore {
@@ -77,8 +91,7 @@ export class SqliteReadings implements ReadingStore {
 
   async append(batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> {
     if (batch.length === 0) return [];
-    if (this.remote !== undefined && this.s.readOnlyReason === undefined)
-      return this.remote.append(packRows(batch));
+    if (this.remote !== undefined && this.s.readOnlyReason === undefined) return this.remote.append(batch);
     return insertReadingRows(this.s, readingRows(batch));
   }
 

@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
 import { COUNTED_TABLES, type AdminStore } from "../admin.js";
-import type { AppendOutcome, MigrationStatus } from "../ports.js";
+import type { AppendOutcome, MigrationStatus, ReadingRecord } from "../ports.js";
 import { StoreError, type StoreErrorCode } from "../store-error.js";
 import { checkExistingFile } from "./file-check.js";
 import { LockFile } from "./lock-file.js";
@@ -16,7 +16,7 @@ import type { SqliteAccess, SqliteEngineState } from "./sqlite-access.js";
 import type { SqliteAlarms } from "./sqlite-alarms.js";
 import type { SqliteAudit } from "./sqlite-audit.js";
 import { SqliteDb, sqliteError } from "./sqlite-db.js";
-import type { PackedRows, SqliteReadings } from "./sqlite-readings.js";
+import { packRows, PART_READINGS, type SqliteReadings } from "./sqlite-readings.js";
 import type { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
@@ -253,19 +253,26 @@ export class SqliteStore implements AdminStore {
       if (this.writer === worker) fail(`exit code ${code}`);
     });
     this.writer = worker;
-    const post = (
-      message: PackedRows | { op: WriteOp; args: readonly unknown[] },
-      transfer: ArrayBuffer[] = [],
-    ): Promise<unknown> =>
+    const call = (op: WriteOp, args: readonly unknown[]): Promise<unknown> =>
       new Promise((resolve, reject) => {
         const id = this.nextRequest++;
         this.waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, ...message }, transfer);
+        worker.postMessage({ id, op, args });
       });
-    this.readings.remote = {
-      append: (packed) => post(packed, [packed.raw]) as Promise<AppendOutcome[]>,
-    };
-    this.unforward = forwardWrites(this.parts, (op, args) => post({ op, args }));
+    // A batch goes in parts, all posted now (nothing else comes between them): the thread inserts
+    // one part while this thread packs the next, and commits with the last.
+    const append = (batch: readonly ReadingRecord[]): Promise<AppendOutcome[]> =>
+      new Promise((resolve, reject) => {
+        const id = this.nextRequest++;
+        this.waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
+        for (let start = 0; start < batch.length; start += PART_READINGS) {
+          const packed = packRows(batch.slice(start, start + PART_READINGS));
+          const part = { id, ...packed, first: start === 0, last: start + PART_READINGS >= batch.length };
+          worker.postMessage(part, [packed.raw]);
+        }
+      });
+    this.readings.remote = { append };
+    this.unforward = forwardWrites(this.parts, call);
   }
 
   private stopForwarding(): void {

@@ -12,7 +12,9 @@
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteDb, sqliteError } from "./sqlite-db.js";
-import { insertReadingRows, unpackRows, type PackedRows } from "./sqlite-readings.js";
+import { insertRowsNow, unpackRows, type PackedRows } from "./sqlite-readings.js";
+import type { AppendOutcome } from "../ports.js";
+import type { StoreError } from "../store-error.js";
 import { runWrite, subStores, type WriteRequest } from "./sub-stores.js";
 
 const { path, intervalMs, cacheKib } = workerData as { path: string; intervalMs: number; cacheKib: number };
@@ -47,17 +49,50 @@ parentPort?.on("message", (message: unknown) => {
     parentPort?.postMessage("stopped");
     return;
   }
-  const request = message as ({ id: number } & PackedRows) | WriteRequest;
+  const request = message as ({ id: number } & ReadingsPart) | WriteRequest;
+  if ("rows" in request) {
+    appendPart(request);
+    return;
+  }
   const { id } = request;
-  const done =
-    "rows" in request
-      ? insertReadingRows(connection, unpackRows(request))
-      : runWrite(stores, request.op, request.args);
-  done.then(
+  runWrite(stores, request.op, request.args).then(
     (result) => parentPort?.postMessage({ id, result }),
-    (error: unknown) => {
-      const storeError = sqliteError(error, path);
-      parentPort?.postMessage({ id, error: { code: storeError.code, message: storeError.message } });
-    },
+    (error: unknown) => reply(id, sqliteError(error, path)),
   );
 });
+
+function reply(id: number, error: StoreError): void {
+  parentPort?.postMessage({ id, error: { code: error.code, message: error.message } });
+}
+
+/** One part of a batch of readings; the parts of a batch come one after the other, nothing between. */
+type ReadingsPart = PackedRows & { readonly first: boolean; readonly last: boolean };
+
+/** The batch whose parts are arriving: its transaction is open until its last part. */
+let batch: { id: number; outcomes: AppendOutcome[]; failed?: StoreError } | undefined;
+
+function appendPart(part: { id: number } & ReadingsPart): void {
+  if (part.first) {
+    batch = { id: part.id, outcomes: [] };
+    try {
+      connection.begin();
+    } catch (error) {
+      batch.failed = sqliteError(error, path);
+    }
+  }
+  const current = batch;
+  if (current?.id !== part.id) return; // a part of a batch that never began: cannot happen
+  if (current.failed === undefined) {
+    try {
+      insertRowsNow(connection, unpackRows(part), current.outcomes);
+      if (part.last) connection.commit();
+    } catch (error) {
+      current.failed = sqliteError(error, path);
+      connection.rollback();
+    }
+  }
+  if (!part.last) return;
+  batch = undefined;
+  if (current.failed !== undefined) reply(current.id, current.failed);
+  else parentPort?.postMessage({ id: current.id, result: current.outcomes });
+}
