@@ -33,7 +33,7 @@ export class ApiContext {
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
     this.auth = new Authenticator(store.access, clock, config.sessionTtlS * 1000);
-    this.workflow = new AlarmWorkflow(store, bus, clock, (id) => deps.host.whenAlarmStored(id));
+    this.workflow = new AlarmWorkflow(store, bus, clock);
     this.targets = Object.freeze({
       critical: config.ackTargetCriticalS,
       high: config.ackTargetHighS,

@@ -24,11 +24,6 @@ export class AlarmWorkflow {
     private readonly store: Store,
     private readonly bus: LiveBus,
     private readonly clock: Clock,
-    /**
-     * When an alarm has been published and its record is still being stored, resolves once it is
-     * (an officer can act on an alarm the moment it appears on the live stream).
-     */
-    private readonly whenStored: (alarmId: string) => Promise<void> | undefined = () => undefined,
   ) {}
 
   acknowledge(alarmId: string, actor: string, note?: string): Promise<AlarmRecord> {
@@ -87,14 +82,7 @@ export class AlarmWorkflow {
     plan: (alarm: AlarmRecord, nowMs: number) => Plan,
   ): Promise<AlarmRecord> {
     return this.lock.run(alarmId, async () => {
-      let alarm = await this.store.alarms.get(alarmId);
-      if (alarm === undefined) {
-        const pending = this.whenStored(alarmId);
-        if (pending !== undefined) {
-          await pending;
-          alarm = await this.store.alarms.get(alarmId);
-        }
-      }
+      const alarm = await this.store.alarms.get(alarmId);
       if (alarm === undefined) throw new SealwatchError("NOT_FOUND", `alarm "${alarmId}" not found`);
       const now = this.clock.nowMs();
       const update = plan(alarm, now);

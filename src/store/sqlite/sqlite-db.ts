@@ -43,10 +43,10 @@ export class SqliteDb {
           "STORE_READ_ONLY",
           `${this.location} is read-only (${this.readOnlyReason}); nothing was written`,
         );
-      this.stmt("BEGIN IMMEDIATE").run();
+      this.begin();
       try {
         const result = body();
-        this.stmt("COMMIT").run();
+        this.commit();
         return Promise.resolve(result);
       } catch (error) {
         this.rollback();
