@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkSigningKey, exportAuditChain, verifyAuditExport } from "../store/audit-signing.js";
-import { UsageError, type Command, type CommandIo } from "./command.js";
+import { runSubcommand, UsageError, type Command, type CommandIo } from "./command.js";
 import { DB_HELP, DB_OPTION, withStore } from "./store-target.js";
 
 const VERIFY_HELP = `Usage: sealwatch audit verify [--db PATH_OR_URL]
@@ -57,17 +57,12 @@ export const auditCommand: Command = {
   name: "audit",
   summary: "verify the tamper-evident audit chain; export it signed; verify an export offline",
   help: HELP,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === "--help" || sub === "-h") {
-      io.out(HELP);
-      return sub === undefined ? 2 : 0;
-    }
-    if (sub === "verify") return verifyStore(rest, io);
-    if (sub === "export") return exportChain(rest, io);
-    if (sub === "verify-export") return verifyExport(rest, io);
-    throw new UsageError(`unknown subcommand "${sub}"`, HELP);
-  },
+  run: (argv, io) =>
+    runSubcommand(argv, io, HELP, {
+      verify: verifyStore,
+      export: exportChain,
+      "verify-export": verifyExport,
+    }),
 };
 
 async function verifyStore(argv: string[], io: CommandIo): Promise<number> {

@@ -30,6 +30,26 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Runs the subcommand `argv[0]` names from `subcommands` with the rest of the arguments; no
+ * subcommand prints `help` (exit code 2), `--help` prints it (0), an unknown one is a usage error.
+ */
+export async function runSubcommand(
+  argv: readonly string[],
+  io: CommandIo,
+  help: string,
+  subcommands: Readonly<Record<string, (argv: string[], io: CommandIo) => Promise<number>>>,
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    io.out(help);
+    return sub === undefined ? 2 : 0;
+  }
+  const run = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+  if (run === undefined) throw new UsageError(`unknown subcommand "${sub}"`, help);
+  return run(rest, io);
+}
+
 export const processIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import type { OpenedStore } from "../store/open.js";
 import { PostgresStore } from "../store/postgres/postgres-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
-import { UsageError, type Command, type CommandIo } from "./command.js";
+import { runSubcommand, UsageError, type Command, type CommandIo } from "./command.js";
 import { DB_HELP, DB_OPTION, withStore } from "./store-target.js";
 
 const STATUS_HELP = `Usage: sealwatch db status [--db PATH_OR_URL]
@@ -44,16 +44,7 @@ export const dbCommand: Command = {
   name: "db",
   summary: "store status (schema version, counts) and readings retention",
   help: HELP,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === "--help" || sub === "-h") {
-      io.out(HELP);
-      return sub === undefined ? 2 : 0;
-    }
-    if (sub === "status") return status(rest, io);
-    if (sub === "retention") return retention(rest, io);
-    throw new UsageError(`unknown subcommand "${sub}"`, HELP);
-  },
+  run: (argv, io) => runSubcommand(argv, io, HELP, { status, retention }),
 };
 
 async function status(argv: string[], io: CommandIo): Promise<number> {
