@@ -34,7 +34,7 @@ import {
   type SwarmReport,
   type SwarmSetup,
 } from "./support/device-swarm.js";
-import { formatRate } from "./support/measure.js";
+import { formatRate, threadCpuMs } from "./support/measure.js";
 import { Rng } from "../src/sim/rng.js";
 
 export interface GatewayBenchOptions {
@@ -345,6 +345,11 @@ interface Paced {
 
 interface EndToEnd {
   readingsPerS: number;
+  /**
+   * CPU per reading during the full-load run: the main thread, and every other thread of the process
+   * (the SQLite writer, the simulated devices, V8's background collector, libuv's pool).
+   */
+  cpuPerReading?: { mainUs: number; othersUs: number };
   /** At `latencyLoadFraction` of the measured rate (the target's "half load"). */
   half: Paced;
   /** At `latencyFixedRatePerS`, the same load in every run (comparable across runs and machines). */
@@ -461,10 +466,19 @@ async function endToEnd(options: GatewayBenchOptions, kind: LogKind): Promise<En
 
     // Full load: every device floods with `window` frames in flight.
     const fromMs = Math.floor(Date.now() / 1000) * 1000 + 1_000;
+    const cpuBefore = threadCpuMs();
     send({ phase: "flood", frames: options.framesPerDevice, window: options.window, fromMs });
     const batchesBefore = log instanceof ReadingWriter ? log.stats.batches : 0;
     const flood = (await next()) as SwarmReport & { kind: "done" };
     await host.idle();
+    const cpuAfter = threadCpuMs();
+    const cpuPerReading =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : {
+            mainUs: ((cpuAfter.mainMs - cpuBefore.mainMs) * 1000) / flood.frames,
+            othersUs: ((cpuAfter.othersMs - cpuBefore.othersMs) * 1000) / flood.frames,
+          };
     const readingsPerS = (flood.frames / flood.elapsedMs) * 1000;
     const writerBatches = log instanceof ReadingWriter ? log.stats.batches - batchesBefore : undefined;
 
@@ -526,6 +540,7 @@ async function endToEnd(options: GatewayBenchOptions, kind: LogKind): Promise<En
     const stored = await store.readings.maxSeq();
     return {
       readingsPerS,
+      ...(cpuPerReading === undefined ? {} : { cpuPerReading }),
       half,
       fixed,
       stored,
@@ -568,6 +583,11 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
     `end to end: ${options.devices} e-locks on their own TCP connections, ${options.framesPerDevice} frames each, ${options.window} in flight, every trip armed (setup ${(e2e.setupMs / 1000).toFixed(1)} s)`,
     `  ${formatRate(e2e.readingsPerS)} readings acknowledged (durable in SQLite, applied by the engine); target 100 k/s: ${e2e.readingsPerS >= 100_000 ? "met" : "MISSED"}`,
     `  = ${((e2e.readingsPerS / decodeReadingsPerS) * 100).toFixed(1)}% of decoding alone, ${((e2e.readingsPerS / hostWriter) * 100).toFixed(0)}% of the host + store alone`,
+    ...(e2e.cpuPerReading === undefined
+      ? []
+      : [
+          `  CPU a reading: main thread ${e2e.cpuPerReading.mainUs.toFixed(1)} µs, other threads ${e2e.cpuPerReading.othersUs.toFixed(1)} µs (writer, simulated devices, collector)`,
+        ]),
     ...(e2e.writerBatches === undefined
       ? []
       : [
@@ -598,6 +618,12 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Ben
       e2eReadingsPerS: e2e.readingsPerS,
       e2eOverDecode: e2e.readingsPerS / decodeReadingsPerS,
       e2eOverHostAlone: e2e.readingsPerS / hostWriter,
+      ...(e2e.cpuPerReading === undefined
+        ? {}
+        : {
+            e2eMainCpuUsPerReading: e2e.cpuPerReading.mainUs,
+            e2eOtherCpuUsPerReading: e2e.cpuPerReading.othersUs,
+          }),
       halfLoadReadingsPerS: e2e.half.achievedPerS,
       fixedLoadReadingsPerS: e2e.fixed.achievedPerS,
       fixedLoadAlarmLatencyP50Ms: fixedP50,
