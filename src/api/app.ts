@@ -23,6 +23,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { deviceRoutes } from "./routes/devices.js";
+import { federationKeyRoutes } from "./routes/federation-keys.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { streamRoutes } from "./routes/stream.js";
 import { systemRoutes } from "./routes/system.js";
@@ -195,6 +196,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       tripRoutes(scoped, context);
       alarmRoutes(scoped, context);
       auditRoutes(scoped, context);
+      federationKeyRoutes(scoped, context);
       streamRoutes(scoped, context);
       await scoped.register(ingestRoutes(context));
     },

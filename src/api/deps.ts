@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { LiveBus } from "../bus/live-events.js";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../monitor/clock.js";
+import type { Federation } from "../federation/federation.js";
 import type { MonitorHost } from "../monitor/host.js";
 import type { DeviceCommandRecord, DeviceKeyRecord, Role, Store } from "../store/ports.js";
 
@@ -70,4 +71,6 @@ export interface ApiDeps {
   readonly gateway?: ApiGateway;
   /** Readings waiting for the group commit (the writer queue), for /metrics. */
   readonly writerQueued?: () => number;
+  /** Identity, keys and partners; the federation routes answer FEDERATION_UNAVAILABLE without it. */
+  readonly federation?: Federation;
 }

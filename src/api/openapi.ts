@@ -38,6 +38,11 @@ export const TAGS = [
   { name: "audit", description: "The tamper-evident audit chain." },
   { name: "stream", description: "Live events (Server-Sent Events)." },
   { name: "ingest", description: "Device readings over HTTP (the device gateway)." },
+  {
+    name: "federation",
+    description:
+      "Cross-border: this administration's identity and keys, partner administrations, signed dossiers, handovers.",
+  },
   { name: "system", description: "Health and the API description." },
 ];
 

@@ -309,6 +309,74 @@ export const CONFIG_SCHEMA = {
     description:
       "Events waiting for a slow stream client (readings coalesced per device) before it is cut off.",
   },
+  administrationId: {
+    env: "SEALWATCH_ADMINISTRATION_ID",
+    type: "string",
+    default: "SEALWATCH",
+    description:
+      "Id of this customs administration in what it signs and in partners' registries (e.g. KE-KRA): 2–32 of A–Z 0–9 . _ -.",
+  },
+  administrationName: {
+    env: "SEALWATCH_ADMINISTRATION_NAME",
+    type: "string",
+    default: "Sealwatch customs administration",
+    description: "Name of this customs administration, as partners and dossiers show it.",
+  },
+  administrationCountry: {
+    env: "SEALWATCH_ADMINISTRATION_COUNTRY",
+    type: "string",
+    default: undefined,
+    description:
+      "ISO 3166-1 alpha-2 country of this administration (e.g. KE); needed for cross-border handover.",
+  },
+  administrationOffices: {
+    env: "SEALWATCH_ADMINISTRATION_OFFICES",
+    type: "string",
+    default: undefined,
+    description:
+      "Customs office reference numbers this administration owns, comma-separated; when unset, the officeCode of every office zone.",
+  },
+  publicUrl: {
+    env: "SEALWATCH_PUBLIC_URL",
+    type: "url",
+    default: undefined,
+    description:
+      "Base URL at which partner administrations reach this instance (https://…, without /api/v1).",
+  },
+  federationKeyRetentionDays: {
+    env: "SEALWATCH_FEDERATION_KEY_RETENTION_DAYS",
+    type: "integer",
+    default: 3650,
+    min: 1,
+    description:
+      "How long a retired signing key stays published, so that dossiers and receipts it signed keep verifying.",
+  },
+  federationClockSkewS: {
+    env: "SEALWATCH_FEDERATION_CLOCK_SKEW_S",
+    type: "integer",
+    default: 300,
+    min: 5,
+    max: 3600,
+    description:
+      "A partner's signed request is accepted only if its time is within this many seconds of ours (replay window).",
+  },
+  federationMaxDocumentBytes: {
+    env: "SEALWATCH_FEDERATION_MAX_DOCUMENT_BYTES",
+    type: "integer",
+    default: 16_777_216,
+    min: 65_536,
+    description:
+      "Largest request a partner may send (a handover carries the trip's dossier); larger ones are refused.",
+  },
+  federationRequestTimeoutS: {
+    env: "SEALWATCH_FEDERATION_REQUEST_TIMEOUT_S",
+    type: "integer",
+    default: 30,
+    min: 1,
+    max: 600,
+    description:
+      "How long a request to a partner instance may take before it counts as failed and is retried.",
+  },
   shutdownTimeoutS: {
     env: "SEALWATCH_SHUTDOWN_TIMEOUT_S",
     type: "integer",

@@ -76,6 +76,57 @@ export const ERROR_CODES = {
   },
   SHUTTING_DOWN: { status: 503, description: "The server is shutting down; retry against another instance." },
   INTERNAL_ERROR: { status: 500, description: "An unexpected error; the details are in the server log." },
+  FEDERATION_UNAVAILABLE: {
+    status: 503,
+    description: "This instance cannot sign or reach partners now (no signing key or master key).",
+  },
+  PARTNER_UNKNOWN: {
+    status: 401,
+    description:
+      "A partner request names an administration that is not a partner here, or whose partnership is revoked.",
+  },
+  PARTNER_KEY_UNTRUSTED: {
+    status: 401,
+    description:
+      "A partner request or document is signed with a key not pinned for that partner, or revoked.",
+  },
+  SIGNATURE_INVALID: {
+    status: 401,
+    description: "A signature does not verify: the request or document was forged or changed after signing.",
+  },
+  REQUEST_EXPIRED: {
+    status: 401,
+    description:
+      "A signed partner request is outside the accepted time window (clocks apart, or an old copy).",
+  },
+  REPLAYED: {
+    status: 409,
+    description: "A signed partner request was received before (its nonce is used): a replay.",
+  },
+  HANDOVER_DUPLICATE: {
+    status: 409,
+    description: "The trip was already handed over to this administration.",
+  },
+  TRIP_UNKNOWN: {
+    status: 404,
+    description: "A partner message names a trip that is not shared with that partner.",
+  },
+  OFFICE_NOT_PARTNERS: {
+    status: 422,
+    description: "The office named is not one of the administration's offices that the message goes to.",
+  },
+  OUT_OF_SCOPE: {
+    status: 403,
+    description: "A partner sent data outside the agreement scope.",
+  },
+  DOSSIER_INVALID: {
+    status: 422,
+    description: "A trip dossier does not verify (signature, key, records, proofs or seal continuity).",
+  },
+  KEY_ROTATION_REFUSED: {
+    status: 422,
+    description: "A new partner key is not endorsed by a key pinned for that partner.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,6 +13,7 @@ import { ensureAdmin, type FirstAdmin } from "../api/seed.js";
 import { MemoryLiveBus } from "../bus/live-events.js";
 import { readIoMappingFile } from "../gateway/io-mapping-file.js";
 import type { Config } from "../config/schema.js";
+import { Federation } from "../federation/federation.js";
 import { Gateway } from "../gateway/gateway.js";
 import { loadMasterKey } from "../gateway/security/master-key.js";
 import { monotonic, systemClock, type Clock } from "../monitor/clock.js";
@@ -83,15 +84,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cleanup.push(() => host.close());
     const firstAdmin = await ensureAdmin(store, config, clock, logger);
 
+    const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
+    if (masterKey.created)
+      logger.warn(
+        { path: masterKey.origin },
+        "created the master key sealing device keys and the signing key: back it up apart from the database",
+      );
+    const federation = await Federation.start({
+      store,
+      config,
+      masterKey: masterKey.key,
+      nowMs: () => clock.nowMs(),
+      logger: logger.child({ component: "federation" }),
+    });
+
     let gateway: Gateway | undefined;
     let apiGateway: ApiGateway | undefined;
     if (options.gateway !== false) {
-      const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
-      if (masterKey.created)
-        logger.warn(
-          { path: masterKey.origin },
-          "created the master key sealing device keys: back it up apart from the database",
-        );
       const teltonikaIo =
         config.teltonikaIoMappingFile === undefined
           ? undefined
@@ -118,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock,
       logger: logger.child({ component: "api" }),
       writerQueued: () => writer.queued,
+      federation,
       ...(apiGateway === undefined ? {} : { gateway: apiGateway }),
     });
     cleanup.push(() => app.close());

@@ -4,9 +4,14 @@
  * (records as NDJSON) checks, offline and without database access, that every record up to the head
  * is exactly as it was when the head was signed.
  *
- * A signed head is `{storeLocation, seq, hash, atMs, signature, publicKey}`: `atMs` is when it was
- * signed, `publicKey` the signer's SPKI PEM, and `signature` the base64 Ed25519 signature over
- * canonicalJson of the document without `signature`.
+ * A signed head is `{storeLocation, seq, hash, atMs, signature, publicKey, keyId?}`: `atMs` is when
+ * it was signed, `publicKey` the signer's SPKI PEM, `keyId` (when signed with the instance's signing
+ * key) that key's RFC 7638 thumbprint as the published key set names it, and `signature` the base64
+ * Ed25519 signature over canonicalJson of the document without `signature`.
+ *
+ * By default the head is signed with the instance's own signing key (see federation/instance-keys.ts),
+ * the one its published key set (`GET /api/v1/federation/keys`) lists, so that a partner or a court
+ * checks it against that key set; an administrator can still sign with a PEM key of their own.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,7 +33,12 @@ export interface SignedHead {
   readonly signature: string;
   /** The signer's public key, SPKI PEM. */
   readonly publicKey: string;
+  /** The signing key's id (RFC 7638 thumbprint) when it is the instance's key. */
+  readonly keyId?: string;
 }
+
+/** What signs a head: a PEM private key, or an opened key with its id (the instance's key). */
+export type HeadSigner = string | { readonly privateKey: KeyObject; readonly kid: string };
 
 export const EXPORT_RECORDS_FILE = "audit.ndjson";
 export const EXPORT_HEAD_FILE = "head.json";
@@ -64,6 +74,7 @@ function signedBytes(head: Omit<SignedHead, "signature">): Buffer {
       hash: head.hash,
       atMs: head.atMs,
       publicKey: head.publicKey,
+      ...(head.keyId === undefined ? {} : { keyId: head.keyId }),
     }),
   );
 }
@@ -75,24 +86,43 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
     .digest("hex");
 }
 
-/** Signs a chain head with an Ed25519 private key (PEM). */
+/** Signs a chain head with an Ed25519 private key (PEM) or the instance's signing key. */
 export function signHead(
   head: { storeLocation: string; seq: number; hash: string; atMs: number },
-  privateKeyPem: string,
+  signer: HeadSigner,
 ): SignedHead {
-  const privateKey = ed25519Private(privateKeyPem);
+  const privateKey = typeof signer === "string" ? ed25519Private(signer) : signer.privateKey;
   const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
-  const unsigned = { ...head, publicKey };
+  const unsigned = { ...head, publicKey, ...(typeof signer === "string" ? {} : { keyId: signer.kid }) };
   return { ...unsigned, signature: sign(null, signedBytes(unsigned), privateKey).toString("base64") };
 }
 
 export type HeadCheck = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 
 /**
- * Checks a signed head's signature. With `trustedPublicKeyPem` the head must also be signed by that
- * key; without it, the embedded key is used and the caller should compare its fingerprint.
+ * The keys a head may be signed with: a public key (PEM), or a key set (by key id, as the published
+ * key set gives them) in which the head's `keyId` must be found.
  */
-export function verifySignedHead(head: SignedHead, trustedPublicKeyPem?: string): HeadCheck {
+export type TrustedHeadKeys = string | ReadonlyMap<string, KeyObject>;
+
+/**
+ * Checks a signed head's signature. With `trusted` the head must also be signed by that key (or by
+ * the key its `keyId` names in that key set); without it, the embedded key is used and the caller
+ * should compare its fingerprint.
+ */
+export function verifySignedHead(head: SignedHead, trusted?: TrustedHeadKeys): HeadCheck {
+  if (trusted !== undefined && typeof trusted !== "string") {
+    if (head.keyId === undefined)
+      return { ok: false, problem: "the head names no key id, so it cannot be checked against a key set" };
+    const key = trusted.get(head.keyId);
+    if (key === undefined)
+      return {
+        ok: false,
+        problem: `the head was signed with key ${head.keyId}, which the trusted key set does not hold`,
+      };
+    return verifySignedHead(head, key.export({ type: "spki", format: "pem" }).toString());
+  }
+  const trustedPublicKeyPem = trusted;
   let embedded: KeyObject;
   try {
     embedded = ed25519Public(head.publicKey);
@@ -122,10 +152,10 @@ export function verifySignedHead(head: SignedHead, trustedPublicKeyPem?: string)
 export async function exportAuditChain(
   store: { readonly location: string; readonly audit: AuditLog },
   dir: string,
-  privateKeyPem: string,
+  signer: HeadSigner,
   nowMs: number = Date.now(),
 ): Promise<{ head: SignedHead; records: number }> {
-  ed25519Private(privateKeyPem); // fail before writing anything
+  if (typeof signer === "string") ed25519Private(signer); // fail before writing anything
   const head = await store.audit.head();
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
@@ -154,7 +184,7 @@ export async function exportAuditChain(
   await done;
   const signed = signHead(
     { storeLocation: store.location, seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, atMs: nowMs },
-    privateKeyPem,
+    signer,
   );
   writeFileSync(join(folder, EXPORT_HEAD_FILE), `${JSON.stringify(signed, null, 2)}\n`);
   return { head: signed, records };
@@ -171,10 +201,7 @@ export type ExportVerification =
     };
 
 /** Verifies an export directory offline: the head's signature, then every record up to the head. */
-export async function verifyAuditExport(
-  dir: string,
-  trustedPublicKeyPem?: string,
-): Promise<ExportVerification> {
+export async function verifyAuditExport(dir: string, trusted?: TrustedHeadKeys): Promise<ExportVerification> {
   const folder = resolve(dir);
   let head: SignedHead;
   try {
@@ -186,7 +213,7 @@ export async function verifyAuditExport(
       problem: `cannot read ${join(folder, EXPORT_HEAD_FILE)} (${(error as Error).message})`,
     };
   }
-  const check = verifySignedHead(head, trustedPublicKeyPem);
+  const check = verifySignedHead(head, trusted);
   if (!check.ok) return { ok: false, records: 0, problem: check.problem };
   const verifier = new AuditChainVerifier();
   let records = 0;

@@ -17,6 +17,7 @@ import type {
 } from "../core/domain/model.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
+import type { FederationStore } from "./federation-ports.js";
 
 // ---------------------------------------------------------------- readings (the durable input log)
 
@@ -455,6 +456,8 @@ export interface Store {
   readonly audit: AuditLog;
   readonly access: AccessStore;
   readonly engineState: EngineStateStore;
+  /** This instance's signing keys and the partner administrations (see federation-ports.ts). */
+  readonly federation: FederationStore;
   /** Applies pending migrations (called at start). */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

@@ -461,6 +461,41 @@ const ROWS: Row[] = [
     allowed: all(200, READERS),
     call: () => ({ url: "/api/v1/kpis" }),
   },
+  // federation: this instance's identity and keys (src/api/routes/federation-keys.ts)
+  {
+    method: "GET",
+    route: "/api/v1/federation/identity",
+    everyone: 200,
+    call: () => ({ url: "/api/v1/federation/identity" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/federation/keys",
+    everyone: 200,
+    call: () => ({ url: "/api/v1/federation/keys" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/keys/rotate",
+    allowed: { admin: 200 },
+    call: () => ({ url: "/api/v1/federation/keys/rotate", body: {} }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/keys/:kid/revoke",
+    allowed: { admin: 200 },
+    call: async (h) => {
+      // A retired key of its own for each caller: only the administrator's call revokes it.
+      const retired = (await h.federation.keys.rotate()).retired;
+      return { url: `/api/v1/federation/keys/${retired}/revoke`, body: { reason: "role matrix" } };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/v1/federation/audit-head",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: () => ({ url: "/api/v1/federation/audit-head" }),
+  },
   // ingest (the device gateway's routes)
   {
     method: "POST",

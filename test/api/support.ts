@@ -16,6 +16,7 @@ import { MemoryLiveBus } from "../../src/bus/live-events.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config, ConfigName } from "../../src/config/schema.js";
 import type { LonLat } from "../../src/core/geo/sphere.js";
+import { Federation } from "../../src/federation/federation.js";
 import { Gateway } from "../../src/gateway/gateway.js";
 import { ManualClock } from "../../src/monitor/clock.js";
 import { MonitorHost } from "../../src/monitor/host.js";
@@ -123,6 +124,7 @@ export interface Harness {
   readonly context: ApiContext;
   readonly routes: readonly ApiRoute[];
   readonly gateway: Gateway;
+  readonly federation: Federation;
   readonly tokens: Readonly<Record<Caller, string>>;
   request(
     method: string,
@@ -176,13 +178,15 @@ export async function createHarness(
   const host = await MonitorHost.open({ store, log: writer, bus, clock });
   const logger = createLogger(process.env.SEALWATCH_TEST_LOG === "1" ? "debug" : "silent");
   await ensureAdmin(store, config, clock, logger);
+  const masterKey = randomBytes(32);
   const gateway = await Gateway.start({
     sink: host,
     store,
     config,
-    masterKey: randomBytes(32),
+    masterKey,
     nowMs: () => clock.nowMs(),
   });
+  const federation = await Federation.start({ store, config, masterKey, nowMs: () => clock.nowMs() });
   const { app, context, routes } = await buildApp({
     store,
     host,
@@ -192,6 +196,7 @@ export async function createHarness(
     logger,
     writerQueued: () => writer.queued,
     gateway: apiGatewayOf(gateway, store, config),
+    federation,
   });
 
   const request: Harness["request"] = (method, url, options = {}) => {
@@ -333,6 +338,7 @@ export async function createHarness(
     context,
     routes,
     gateway,
+    federation,
     tokens,
     request,
     newDevice,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { storeTarget } from "../../src/cli/store-target.js";
+import { SQLITE_MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { runCli } from "../support/cli.js";
 import { T0, reading } from "./records.js";
@@ -69,7 +70,11 @@ describe("sealwatch db / audit (SQLite)", () => {
       const run = await runCli(["db", "status", "--db", path]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, new RegExp(`store: sqlite ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-      assert.match(run.stdout, /schema: version 1 applied, latest 1 \(up to date\)/);
+      const latest = SQLITE_MIGRATIONS.length;
+      assert.match(
+        run.stdout,
+        new RegExp(`schema: version ${latest} applied, latest ${latest} \\(up to date\\)`),
+      );
       assert.match(run.stdout, /counts: readings 2, .*audit_log 3/);
       assert.match(run.stdout, /integrity: ok/);
     } finally {

@@ -19,6 +19,7 @@ import {
 } from "../../src/store/audit-signing.js";
 import type { AuditRecord, CommandRecord, Store } from "../../src/store/ports.js";
 import { isStoreError } from "../../src/store/store-error.js";
+import { federationContract } from "./federation-contract.js";
 import { T0, alarm, device, reading, trip, user, zone } from "./records.js";
 
 export interface StoreHarness {
@@ -951,4 +952,6 @@ export function storeContract(h: StoreHarness): void {
       assert.ok(!/secret|password/i.test(store.location), store.location);
     });
   });
+
+  federationContract(h);
 }

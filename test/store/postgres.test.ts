@@ -14,6 +14,7 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { openStore } from "../../src/store/open.js";
 import type { AppendOutcome, Store } from "../../src/store/ports.js";
+import { PG_MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { DAY_MS, partitionName } from "../../src/store/postgres/partitions.js";
 import { PostgresStore, type PostgresOpenOptions } from "../../src/store/postgres/postgres-store.js";
 import { ReadingWriter } from "../../src/store/reading-writer.js";
@@ -90,9 +91,9 @@ function registerPostgresTests(): void {
 
     it("migrates once when several processes start at the same time (advisory lock)", async () => {
       const stores = await Promise.all([open(), open(), open()]);
-      for (const store of stores) assert.equal((await store.migrationStatus()).current, 1);
+      for (const store of stores) assert.equal((await store.migrationStatus()).current, PG_MIGRATIONS.length);
       const { rows } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM schema_migrations");
-      assert.equal(Number(rows[0]!.n), 1);
+      assert.equal(Number(rows[0]!.n), PG_MIGRATIONS.length);
       assert.equal(stores[0].location, redactUrl(url));
       assert.ok(!stores[0].location.includes("not-a-secret"));
     });
@@ -410,7 +411,8 @@ function registerPostgresTests(): void {
         assert.equal(status.code, 0, status.stderr);
         assert.ok(status.stdout.includes(`store: postgres ${redactUrl(url)}`), status.stdout);
         assert.ok(!status.stdout.includes("not-a-secret"));
-        assert.match(status.stdout, /schema: version 1 applied, latest 1/);
+        const latest = PG_MIGRATIONS.length;
+        assert.match(status.stdout, new RegExp(`schema: version ${latest} applied, latest ${latest}`));
         assert.match(status.stdout, /counts: readings 2, /);
         assert.match(status.stdout, /partitions: \d+ daily/);
 

@@ -30,7 +30,17 @@ export type Permission =
   | "alarms.handle"
   | "audit.read"
   | "stream.read"
-  | "ingest";
+  | "ingest"
+  /** The partner registry and the instance's keys as staff read them; shared trips' foreign events. */
+  | "federation.read"
+  /** Add, change and revoke partner administrations and their pinned keys. */
+  | "federation.partners"
+  /** Rotate and revoke this instance's signing keys. */
+  | "federation.keys"
+  /** Export a trip's signed dossier. */
+  | "trips.dossier"
+  /** Hand a trip over to a partner by hand (it is also sent on arrival at the handover office). */
+  | "trips.handover";
 
 export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
 
@@ -45,6 +55,7 @@ const STAFF_READ: readonly Permission[] = [
   "alarms.read",
   "alarms.handle",
   "stream.read",
+  "federation.read",
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -60,6 +71,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.command",
     "audit.read",
     "ingest",
+    "federation.partners",
+    "federation.keys",
+    "trips.dossier",
+    "trips.handover",
   ]),
   supervisor: new Set<Permission>([
     ...STAFF_READ,
@@ -69,9 +84,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.declare",
     "trips.command",
     "audit.read",
+    "federation.partners",
+    "trips.dossier",
+    "trips.handover",
   ]),
   // A remote unlock is an officer's act at the destination office (and nobody else's).
-  officer: new Set<Permission>([...STAFF_READ, "devices.unlock", "trips.declare", "trips.command"]),
+  officer: new Set<Permission>([
+    ...STAFF_READ,
+    "devices.unlock",
+    "trips.declare",
+    "trips.command",
+    "trips.dossier",
+    "trips.handover",
+  ]),
   // The control room monitors and handles alarms; it cannot arm, disarm or declare.
   operator: new Set<Permission>(STAFF_READ),
   // Traders and carriers read their own cargo and may report an incident on it.

@@ -3,6 +3,7 @@
  * lists each as a component and every route refers to it.
  */
 import { Type } from "@fastify/type-provider-typebox";
+import { KeySet } from "./federation.js";
 import { ALARM_TYPES } from "../../core/domain/model.js";
 import { RULE_KEYS } from "../../core/domain/rules.js";
 import { ErrorResponse, StringEnum, Time } from "./common.js";
@@ -244,4 +245,5 @@ export const SHARED_SCHEMAS = [
   ApiKeyView,
   DeviceCommandView,
   DeviceKeyView,
+  KeySet,
 ];

@@ -17,6 +17,11 @@ export interface MasterKeySource {
   readonly masterKey?: string | undefined;
   /** Where `master.key` lives when `masterKey` is unset. */
   readonly dataDir: string;
+  /**
+   * Create `master.key` when there is none (default true, for the server). Commands that only open
+   * what the server sealed pass false: a new master key could open nothing, so they refuse instead.
+   */
+  readonly create?: boolean;
 }
 
 export interface LoadedMasterKey {
@@ -39,7 +44,7 @@ function decode(text: string, where: string): Buffer {
   return key;
 }
 
-/** Loads the master key, creating `dataDir/master.key` (mode 0600) the first time. */
+/** Loads the master key, creating `dataDir/master.key` (mode 0600) the first time unless told not to. */
 export function loadMasterKey(source: MasterKeySource): LoadedMasterKey {
   if (source.masterKey !== undefined && source.masterKey !== "") {
     return {
@@ -49,6 +54,16 @@ export function loadMasterKey(source: MasterKeySource): LoadedMasterKey {
     };
   }
   const path = join(source.dataDir, MASTER_KEY_FILE);
+  if (source.create === false) {
+    try {
+      statSync(path);
+    } catch {
+      throw new SealwatchError(
+        "INVALID_CONFIG",
+        `no master key at ${path}: give the server's data folder (SEALWATCH_DATA_DIR) or its key (SEALWATCH_MASTER_KEY); a new key could open nothing the server sealed`,
+      );
+    }
+  }
   mkdirSync(source.dataDir, { recursive: true });
   const fresh = randomBytes(MASTER_KEY_BYTES);
   try {

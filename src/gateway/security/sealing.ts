@@ -1,7 +1,8 @@
 /**
- * Sealing a device key with the master key: AES-256-GCM with a fresh 96-bit IV, the device id, key
- * id and algorithm as associated data (a sealed key copied onto another device's record does not
- * open). Layout: version (1 byte, 1) · IV (12) · tag (16) · ciphertext.
+ * Sealing secrets with the master key: AES-256-GCM with a fresh 96-bit IV and associated data that
+ * binds the sealed bytes to what they are (a device key: the device id, key id and algorithm; the
+ * instance's signing key: its key id), so that sealed bytes copied onto another record do not open.
+ * Layout: version (1 byte, 1) · IV (12) · tag (16) · ciphertext.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
@@ -15,30 +16,43 @@ export interface KeyBinding {
   readonly algorithm: string;
 }
 
-function aad(binding: KeyBinding): Buffer {
-  return Buffer.from(
-    `sealwatch-device-key-v1\u0000${binding.deviceId}\u0000${binding.keyId}\u0000${binding.algorithm}`,
-  );
+function deviceAad(binding: KeyBinding): string {
+  return `sealwatch-device-key-v1\u0000${binding.deviceId}\u0000${binding.keyId}\u0000${binding.algorithm}`;
 }
 
-export function sealKey(masterKey: Buffer, secret: Uint8Array, binding: KeyBinding): Uint8Array {
+/** The associated data of this instance's signing key `kid` (see instance-keys.ts). */
+export function instanceKeyAad(kid: string): string {
+  return `sealwatch-instance-key-v1\u0000${kid}`;
+}
+
+/** Seals `secret` under `masterKey`, bound to `aad`. */
+export function sealSecret(masterKey: Buffer, secret: Uint8Array, aad: string): Uint8Array {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
-  cipher.setAAD(aad(binding));
+  cipher.setAAD(Buffer.from(aad));
   const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
   return Uint8Array.from(Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), ciphertext]));
 }
 
-/** The key in clear, or undefined when the sealed bytes do not open with this master key and binding. */
-export function unsealKey(masterKey: Buffer, sealed: Uint8Array, binding: KeyBinding): Buffer | undefined {
+/** The secret in clear, or undefined when the sealed bytes do not open with this master key and `aad`. */
+export function unsealSecret(masterKey: Buffer, sealed: Uint8Array, aad: string): Buffer | undefined {
   if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) return undefined;
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   try {
     const decipher = createDecipheriv("aes-256-gcm", masterKey, bytes.subarray(1, 1 + IV_BYTES));
-    decipher.setAAD(aad(binding));
+    decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
     return undefined;
   }
+}
+
+export function sealKey(masterKey: Buffer, secret: Uint8Array, binding: KeyBinding): Uint8Array {
+  return sealSecret(masterKey, secret, deviceAad(binding));
+}
+
+/** The key in clear, or undefined when the sealed bytes do not open with this master key and binding. */
+export function unsealKey(masterKey: Buffer, sealed: Uint8Array, binding: KeyBinding): Buffer | undefined {
+  return unsealSecret(masterKey, sealed, deviceAad(binding));
 }

@@ -254,4 +254,34 @@ CREATE TABLE engine_state (
 );
 `,
   },
+  {
+    version: 2,
+    name: "federation: instance keys, partners, partner nonces",
+    sql: `
+CREATE TABLE instance_keys (
+  kid text PRIMARY KEY,
+  status text NOT NULL CHECK (status IN ('active', 'retired', 'revoked')),
+  created_at_ms bigint NOT NULL,
+  sealed_private_key bytea NOT NULL,
+  doc text NOT NULL
+);
+-- At most one key signs.
+CREATE UNIQUE INDEX instance_keys_one_active ON instance_keys (status) WHERE status = 'active';
+
+CREATE TABLE partners (
+  id text PRIMARY KEY,
+  status text NOT NULL CHECK (status IN ('active', 'revoked')),
+  updated_at_ms bigint NOT NULL,
+  doc text NOT NULL
+);
+
+CREATE TABLE partner_nonces (
+  partner_id text NOT NULL,
+  nonce text NOT NULL,
+  expires_at_ms bigint NOT NULL,
+  PRIMARY KEY (partner_id, nonce)
+);
+CREATE INDEX partner_nonces_expiry ON partner_nonces (expires_at_ms);
+`,
+  },
 ]);

@@ -17,6 +17,7 @@ import { PgAudit } from "./pg-audit.js";
 import { PgDb } from "./pg-db.js";
 import { PgReadings, type AppendMethod } from "./pg-readings.js";
 import { PgDevices, PgZones } from "./pg-registry.js";
+import { PgFederation } from "./pg-federation.js";
 import { PgCommands, PgTrips } from "./pg-trips.js";
 import { Retention, type PartitionExport, type RetentionResult } from "./retention.js";
 
@@ -60,6 +61,7 @@ export class PostgresStore implements AdminStore {
   readonly audit: PgAudit;
   readonly access: PgAccess;
   readonly engineState: PgEngineState;
+  readonly federation: PgFederation;
   readonly partitions: Partitions;
   private readonly retention: Retention;
   private closed = false;
@@ -82,6 +84,7 @@ export class PostgresStore implements AdminStore {
     this.audit = new PgAudit(db);
     this.access = new PgAccess(db);
     this.engineState = new PgEngineState(db);
+    this.federation = new PgFederation(db);
     this.retention = new Retention(db, this.partitions);
   }
 

@@ -234,4 +234,34 @@ CREATE TABLE engine_state (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "federation: instance keys, partners, partner nonces",
+    sql: `
+CREATE TABLE instance_keys (
+  kid TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('active', 'retired', 'revoked')),
+  created_at_ms INTEGER NOT NULL,
+  sealed_private_key BLOB NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+-- At most one key signs.
+CREATE UNIQUE INDEX instance_keys_one_active ON instance_keys (status) WHERE status = 'active';
+
+CREATE TABLE partners (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+  updated_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE partner_nonces (
+  partner_id TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (partner_id, nonce)
+) STRICT;
+CREATE INDEX partner_nonces_expiry ON partner_nonces (expires_at_ms);
+`,
+  },
 ]);

@@ -19,6 +19,7 @@ import { SqliteDb, sqliteError } from "./sqlite-db.js";
 import { packRows, PART_READINGS, type SqliteReadings } from "./sqlite-readings.js";
 import type { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
+import type { SqliteFederation } from "./sqlite-federation.js";
 import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
 
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
@@ -56,6 +57,7 @@ export class SqliteStore implements AdminStore {
   readonly audit: SqliteAudit;
   readonly access: SqliteAccess;
   readonly engineState: SqliteEngineState;
+  readonly federation: SqliteFederation;
   private closed = false;
   private readonly parts: SqliteSubStores;
 
@@ -74,6 +76,7 @@ export class SqliteStore implements AdminStore {
       audit: this.audit,
       access: this.access,
       engineState: this.engineState,
+      federation: this.federation,
     } = this.parts);
   }
 

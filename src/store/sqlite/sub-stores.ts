@@ -15,11 +15,21 @@ import { SqliteReadings } from "./sqlite-readings.js";
 import { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteStore } from "./sqlite-store.js";
 import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
+import { SqliteFederation } from "./sqlite-federation.js";
 
 /** The parts, as the store exposes them. */
 export type SqliteSubStores = Pick<
   SqliteStore,
-  "readings" | "devices" | "zones" | "trips" | "commands" | "alarms" | "audit" | "access" | "engineState"
+  | "readings"
+  | "devices"
+  | "zones"
+  | "trips"
+  | "commands"
+  | "alarms"
+  | "audit"
+  | "access"
+  | "engineState"
+  | "federation"
 >;
 
 export function subStores(s: SqliteDb): SqliteSubStores {
@@ -33,6 +43,7 @@ export function subStores(s: SqliteDb): SqliteSubStores {
     audit: new SqliteAudit(s),
     access: new SqliteAccess(s),
     engineState: new SqliteEngineState(s),
+    federation: new SqliteFederation(s),
   };
 }
 
@@ -57,6 +68,7 @@ export const WRITE_METHODS: {
   audit: ["appendMany"],
   access: ["putCompany", "putUser", "putSession", "revokeSession", "putApiKey"],
   engineState: ["set"],
+  federation: ["putInstanceKeys", "putPartner", "useNonce"],
 };
 
 /** "part.method", as posted to the writer thread. */
