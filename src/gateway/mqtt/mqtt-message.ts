@@ -3,6 +3,7 @@
  * JSON parsing, then `MessageIngest`. Resolves when the message may be acknowledged (stored, or
  * rejected for good); rejects when it must not be (the store failed), so that it is delivered again.
  */
+import { DEFAULT_JSON_MAX_DEPTH, jsonValueTooDeep } from "../../core/json-depth.js";
 import type { GatewayCounters } from "../counters.js";
 import type { GatewayLogger } from "../logger.js";
 import type { MessageIngest } from "../message-ingest.js";
@@ -37,6 +38,9 @@ export async function handleMqttMessage(
   } catch {
     return refuse("invalid", "the payload is not JSON");
   }
+  // Nothing recursive (validation, serialisation, the store's worker) may see a hostile nesting.
+  if (jsonValueTooDeep(value, DEFAULT_JSON_MAX_DEPTH))
+    return refuse("invalid", `the payload nests more than ${DEFAULT_JSON_MAX_DEPTH} levels deep`);
   await context.ingest.ingestReading({
     transport: "mqtt",
     value,
