@@ -16,6 +16,10 @@ import { allows, type Permission } from "./auth/policy.js";
 import { ApiContext } from "./context.js";
 import type { ApiDeps } from "./deps.js";
 import { errorBody } from "./errors.js";
+import { clientErrorHandler, frameworkErrorHandler, MethodIndex } from "./http/edge-errors.js";
+import { registerJsonParser } from "./http/json-body.js";
+import { routeBoundProblems } from "./http/route-checks.js";
+import { originsOf, registerSecurityHeaders } from "./http/security-headers.js";
 import { API_PREFIX, registerOpenApi } from "./openapi.js";
 import { adminRoutes } from "./routes/admin.js";
 import { alarmRoutes } from "./routes/alarms.js";
@@ -82,6 +86,8 @@ function validatorCompiler(): FastifySchemaCompiler<unknown> {
 export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
   const context = new ApiContext(deps);
   const { config } = deps;
+  const rejected = (body: { code: string }): void =>
+    context.metrics.rejectedRequests.inc({ code: body.code });
   const app = Fastify({
     ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
     bodyLimit: config.apiBodyLimitBytes,
@@ -90,15 +96,17 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     forceCloseConnections: "idle",
     // Requests that arrive while closing get SHUTTING_DOWN from the hook below, in the usual shape.
     return503OnClosing: false,
+    // Errors met before a route runs (a URL that cannot be decoded) and requests node cannot parse.
+    frameworkErrors: frameworkErrorHandler(rejected),
+    clientErrorHandler: clientErrorHandler(rejected),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ApiApp;
 
   app.setValidatorCompiler(validatorCompiler());
-  app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser(
-    "application/geo+json",
-    { parseAs: "string" },
-    app.getDefaultJsonParser("error", "error"),
-  );
+  registerJsonParser(app, config.apiJsonMaxDepth);
+  registerSecurityHeaders(app, {
+    apiPrefix: API_PREFIX,
+    mapOrigins: originsOf([config.tileStyleUrl, ...(config.dashboardMapOrigins ?? "").split(/[\s,]+/)]),
+  });
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.decorateRequest("principal", undefined);
 
@@ -107,21 +115,24 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     method: string | string[];
     url: string;
     config?: { permission?: Permission; public?: boolean };
+    schema?: object;
   }[] = [];
+  const methods = new MethodIndex();
   app.addHook("onRoute", (route) => {
+    methods.add(route.method, route.url);
     if (route.url.startsWith(API_PREFIX)) apiRoutes.push(route);
   });
   const routes: ApiRoute[] = [];
   app.addHook("onReady", (done) => {
+    const problems: string[] = [];
     for (const route of apiRoutes) {
       const permission = route.config?.permission;
       const isPublic = route.config?.public === true;
+      const name = `route ${String(route.method)} ${route.url}`;
       if (!isPublic && permission === undefined)
-        return done(
-          new Error(
-            `route ${String(route.method)} ${route.url} declares neither a permission nor public access`,
-          ),
-        );
+        problems.push(`${name} declares neither a permission nor public access`);
+      if (![route.method].flat().every((m) => m === "HEAD"))
+        for (const problem of routeBoundProblems(route.schema)) problems.push(`${name}: ${problem}`);
       for (const method of [route.method].flat()) {
         if (method === "HEAD") continue;
         routes.push({
@@ -132,7 +143,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
         });
       }
     }
-    done();
+    done(problems.length === 0 ? undefined : new Error(problems.join("\n")));
   });
 
   let closing = false;
@@ -162,16 +173,27 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     const body = errorBody(error);
     if (body.statusCode >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: body.code, reason: body.message }, "request refused");
-    context.metrics.rejectedRequests.inc({ code: body.code });
+    rejected(body);
     if (error instanceof LoginThrottledError) void reply.header("retry-after", String(error.retryAfterS));
     return reply.code(body.statusCode).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = methods.allowed(path);
     const body = errorBody(
-      new SealwatchError("ROUTE_NOT_FOUND", `no endpoint ${request.method} ${request.url.split("?")[0]}`),
+      allowed.length === 0
+        ? new SealwatchError("ROUTE_NOT_FOUND", `no endpoint ${request.method} ${path}`)
+        : allowed.includes(request.method)
+          ? // The path has the shape of a route the router did not take: a segment over its length limit.
+            new SealwatchError("URI_TOO_LONG", `a path segment of ${path.slice(0, 80)}… is too long`)
+          : new SealwatchError(
+              "METHOD_NOT_ALLOWED",
+              `${path} does not take ${request.method}; it takes ${allowed.join(", ")}`,
+            ),
     );
-    context.metrics.rejectedRequests.inc({ code: body.code });
+    rejected(body);
+    if (body.code === "METHOD_NOT_ALLOWED") void reply.header("allow", allowed.join(", "));
     return reply.code(body.statusCode).send(body);
   });
 

@@ -28,7 +28,10 @@ interface FrameworkError {
   readonly validationContext?: string;
 }
 
-/** Fastify's own error codes that are the client's fault, by registry code. */
+/**
+ * Fastify's own errors that are the client's fault, by registry code. Their messages are the
+ * registry's descriptions (the framework's wording names internals such as content-type parsers).
+ */
 const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_BODY",
   FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_BODY",
@@ -36,13 +39,25 @@ const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "BODY_TOO_LARGE",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   FST_ERR_CTP_INVALID_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_CTP_EMPTY_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_BAD_URL: "MALFORMED_REQUEST",
+  FST_ERR_INVALID_URL: "MALFORMED_REQUEST",
+  FST_ERR_MAX_PARAM_LENGTH: "URI_TOO_LONG",
+  FST_ERR_NOT_FOUND: "ROUTE_NOT_FOUND",
 };
 
+/** Any other client error, by HTTP status (the message is then the registry's description). */
 const GENERIC_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: "MALFORMED_REQUEST",
   404: "ROUTE_NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  408: "REQUEST_TIMEOUT",
   413: "BODY_TOO_LARGE",
+  414: "URI_TOO_LONG",
   415: "UNSUPPORTED_MEDIA_TYPE",
   429: "RATE_LIMITED",
+  431: "HEADERS_TOO_LARGE",
 };
 
 /** Whether the error is the server's fault (logged in full, answered generically). */
@@ -58,12 +73,10 @@ export function errorBody(error: unknown): ErrorBody {
     return bodyOf("VALIDATION_FAILED", describeValidation(framework.validation, framework.validationContext));
   }
   const mapped = framework.code === undefined ? undefined : FRAMEWORK_CODES[framework.code];
-  if (mapped !== undefined) return bodyOf(mapped, clientMessage(framework.message, mapped));
+  if (mapped !== undefined) return bodyOf(mapped, "");
   const status = framework.statusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    const code = GENERIC_BY_STATUS[status] ?? "VALIDATION_FAILED";
-    return bodyOf(code, clientMessage(framework.message, code));
-  }
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return bodyOf(GENERIC_BY_STATUS[status] ?? "MALFORMED_REQUEST", "");
   return bodyOf("INTERNAL_ERROR", "");
 }
 
@@ -72,10 +85,6 @@ function bodyOf(code: ErrorCode, message: string): ErrorBody {
   // A server error says what kind of failure it was, never where or why in detail.
   const shown = status >= 500 || message === "" ? description : message;
   return { code, message: shown, statusCode: status };
-}
-
-function clientMessage(message: string | undefined, code: ErrorCode): string {
-  return message === undefined || message === "" ? ERROR_CODES[code].description : message;
 }
 
 /** "body.containers[1]: check digit ..." from an ajv error list (the first error is the one shown). */

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
+import { tightenDocsCsp } from "./http/security-headers.js";
 
 export const API_PREFIX = "/api/v1";
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -73,6 +74,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     routePrefix: DOCS_PATH,
     uiConfig: { deepLinking: true, docExpansion: "list" },
     staticCSP: true,
+    transformStaticCSP: tightenDocsCsp,
     logLevel: "warn",
   });
   app.get(

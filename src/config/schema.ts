@@ -260,6 +260,22 @@ export const CONFIG_SCHEMA = {
     min: 1024,
     description: "Largest request body the API accepts (a larger one is refused with 413).",
   },
+  apiJsonMaxDepth: {
+    env: "SEALWATCH_API_JSON_MAX_DEPTH",
+    type: "integer",
+    default: 32,
+    min: 4,
+    max: 256,
+    description:
+      "Most levels of nested arrays and objects in a JSON request body (a deeper one is refused with 400).",
+  },
+  dashboardMapOrigins: {
+    env: "SEALWATCH_DASHBOARD_MAP_ORIGINS",
+    type: "string",
+    default: undefined,
+    description:
+      "Space- or comma-separated origins (https://tiles.example.org) the dashboard's online map may load tiles, glyphs and sprites from, besides tileStyleUrl's own (the Content-Security-Policy).",
+  },
   trustProxy: {
     env: "SEALWATCH_TRUST_PROXY",
     type: "boolean",

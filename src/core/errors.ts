@@ -44,7 +44,26 @@ export const ERROR_CODES = {
     description: "A container number, MRN, customs office reference or UN/LOCODE fails its format or check.",
   },
   MALFORMED_BODY: { status: 400, description: "The request body is not valid JSON." },
+  BODY_TOO_DEEP: {
+    status: 400,
+    description: "The request body nests arrays or objects deeper than the server accepts.",
+  },
+  MALFORMED_REQUEST: {
+    status: 400,
+    description:
+      "The request cannot be read: bad percent-encoding in the URL, or a malformed request line or header.",
+  },
   BODY_TOO_LARGE: { status: 413, description: "The request body is larger than the configured limit." },
+  URI_TOO_LONG: { status: 414, description: "A path segment of the URL is longer than the server accepts." },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: "The request's headers are larger than the server accepts.",
+  },
+  REQUEST_TIMEOUT: { status: 408, description: "The request was not received completely in time." },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    description: "The endpoint exists but does not take this method; the Allow header lists those it takes.",
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     description: "The request body is not JSON (application/json; application/ld+json for EPCIS captures).",

@@ -50,7 +50,7 @@ const ApiKeyBody = Strict({
   offices: Type.Optional(Offices),
 });
 
-const KeyParams = Strict({ id: Type.String({ pattern: "^[0-9a-f]{16}$" }) });
+const KeyParams = Strict({ id: Type.String({ pattern: "^[0-9a-f]{16}$", maxLength: 16 }) });
 
 export function adminRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(

@@ -6,7 +6,7 @@ import type { AlarmRecord } from "../../store/ports.js";
 import { handlesAlarms } from "../auth/policy.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
-import { Id, Paging, Strict, StringEnum, withErrors } from "../schemas/common.js";
+import { Id, Paging, Repeated, Strict, StringEnum, withErrors } from "../schemas/common.js";
 import { OUTCOMES, SEVERITIES, WORKFLOWS } from "../schemas/views.js";
 import { alarmActionView, alarmView } from "../views.js";
 
@@ -26,12 +26,12 @@ export function alarmRoutes(app: ApiApp, ctx: ApiContext): void {
           "The alarm queue: most severe first, then oldest; filter by workflow state, type, severity, office, trip",
         querystring: Strict({
           state: Type.Optional(
-            Type.Array(StringEnum(WORKFLOWS), { description: "Workflow state; repeat for several." }),
+            Repeated(StringEnum(WORKFLOWS), 10, { description: "Workflow state; repeat for several." }),
           ),
-          type: Type.Optional(Type.Array(StringEnum(ALARM_TYPES))),
-          severity: Type.Optional(Type.Array(StringEnum(SEVERITIES))),
+          type: Type.Optional(Repeated(StringEnum(ALARM_TYPES), 20)),
+          severity: Type.Optional(Repeated(StringEnum(SEVERITIES), 10)),
           office: Type.Optional(Id),
-          tripId: Type.Optional(Type.Array(Id)),
+          tripId: Type.Optional(Repeated(Id, 100)),
           includeRetracted: Type.Optional(Type.Boolean({ default: false })),
           ...Paging,
         }),

@@ -2,7 +2,7 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { ApiApp } from "../app.js";
 import type { ApiContext } from "../context.js";
-import { Strict, withErrors } from "../schemas/common.js";
+import { BoundedInteger, Strict, withErrors } from "../schemas/common.js";
 import { auditView } from "../views.js";
 
 export function auditRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -16,8 +16,8 @@ export function auditRoutes(app: ApiApp, ctx: ApiContext): void {
         querystring: Strict({
           subjectType: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
           subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          afterSeq: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          afterSeq: Type.Optional(BoundedInteger(0, Number.MAX_SAFE_INTEGER, { default: 0 })),
+          limit: Type.Optional(BoundedInteger(1, 1000, { default: 100 })),
         }),
         response: withErrors({
           200: Type.Object({

@@ -7,7 +7,7 @@ import { Type } from "@fastify/type-provider-typebox";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
 import { invalid } from "../input-checks.js";
-import { Strict, withErrors } from "../schemas/common.js";
+import { BoundedInteger, Strict, withErrors } from "../schemas/common.js";
 import { SseClient } from "../stream/sse-client.js";
 
 function cursorOf(header: string | string[] | undefined, after: number | undefined): number | undefined {
@@ -34,9 +34,14 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
           "Heartbeat comments keep the connection open. Readings are coalesced per device for a client that reads slowly; " +
           "alarm and trip events are never coalesced. Browsers' EventSource may pass the token as `?access_token=`.",
         querystring: Strict({
-          after: Type.Optional(Type.Integer({ minimum: 0, description: "Resume after this cursor." })),
+          after: Type.Optional(
+            BoundedInteger(0, Number.MAX_SAFE_INTEGER, { description: "Resume after this cursor." }),
+          ),
           access_token: Type.Optional(
-            Type.String({ description: "The bearer token, for clients that cannot send headers." }),
+            Type.String({
+              maxLength: 512,
+              description: "The bearer token, for clients that cannot send headers.",
+            }),
           ),
         }),
         response: withErrors({ 200: Type.String({ description: "text/event-stream" }) }),

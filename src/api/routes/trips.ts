@@ -17,6 +17,7 @@ import {
   LineStringGeometry,
   Paging,
   Position,
+  Repeated,
   Strict,
   StringEnum,
   Time,
@@ -222,7 +223,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         tags: ["trips"],
         summary: "List the trips the caller may see, newest first",
         querystring: Strict({
-          state: Type.Optional(Type.Array(StringEnum(TRIP_STATES), { description: "Repeat for several." })),
+          state: Type.Optional(Repeated(StringEnum(TRIP_STATES), 10, { description: "Repeat for several." })),
           office: Type.Optional(Id),
           companyId: Type.Optional(Id),
           ...Paging,

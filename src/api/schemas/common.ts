@@ -47,6 +47,7 @@ export const IdParams = Strict({ id: Id });
 /** An RFC 3339 time in UTC, e.g. 2025-06-10T08:00:00.000Z. */
 export const Time = Type.String({
   format: "date-time",
+  maxLength: 40,
   description: "RFC 3339 time, e.g. 2025-06-10T08:00:00Z.",
 });
 
@@ -83,9 +84,35 @@ export const ErrorResponse = Type.Object(
   { $id: "Error", description: "Every error answer has this shape." },
 );
 
+/*
+ * Values in a path, query string or header must be bounded: the app refuses to start when a route
+ * declares a number without a minimum and a maximum, a string without a maximum length, or an array
+ * without a maximum count (src/api/http/route-checks.ts). These helpers make that the easy way.
+ */
+
+/** The largest `offset` of a paged list: deeper pages are reached by narrowing the filters. */
+export const MAX_OFFSET = 1_000_000;
+
+/** An integer between `minimum` and `maximum` (both included). */
+export function BoundedInteger(
+  minimum: number,
+  maximum: number,
+  options: { default?: number; description?: string } = {},
+) {
+  return Type.Integer({ minimum, maximum, ...options });
+}
+
+/** A query parameter that may be repeated (`?state=a&state=b`), at most `maxItems` times. */
+export function Repeated<T extends TSchema>(item: T, maxItems = 50, options: { description?: string } = {}) {
+  return Type.Array(item, { maxItems, ...options });
+}
+
+/** `limit` and `offset` of a paged list. */
 export const Paging = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(BoundedInteger(1, 1000, { default: 100, description: "Items per page." })),
+  offset: Type.Optional(
+    BoundedInteger(0, MAX_OFFSET, { default: 0, description: "Items to skip (at most 1,000,000)." }),
+  ),
 };
 
 /** Adds the error answers every authenticated route may give. */

@@ -9,6 +9,7 @@
 import type { ServerResponse } from "node:http";
 import type { LiveBus, LiveEvent } from "../../bus/live-events.js";
 import { eventVisible, type Principal } from "../auth/policy.js";
+import { NON_HTML_CSP, securityHeaders } from "../http/security-headers.js";
 import { liveEventView, type AckTargets } from "../views.js";
 
 export interface SseClientOptions {
@@ -38,6 +39,8 @@ export class SseClient {
   /** Sends the headers, replays what follows `afterCursor`, then follows the bus. */
   start(bus: LiveBus, afterCursor: number | undefined): void {
     this.response.writeHead(200, {
+      ...securityHeaders(),
+      "content-security-policy": NON_HTML_CSP,
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
       connection: "keep-alive",

@@ -99,8 +99,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     if (options.authenticateGateway === undefined) return;
     const principal = await options.authenticateGateway(request);
     if (principal === undefined) {
-      await reply.code(401).send({ code: "UNAUTHENTICATED", message: "this gateway is not authenticated" });
-      return reply;
+      return ingestError(reply, "UNAUTHENTICATED", "this gateway is not authenticated");
     }
     principals.set(request, principal);
   });
@@ -205,7 +204,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
             ? "BODY_TOO_LARGE"
             : r.code === "malformed_json"
               ? "MALFORMED_BODY"
-              : "VALIDATION_FAILED";
+              : r.code === "too_deep"
+                ? "BODY_TOO_DEEP"
+                : "VALIDATION_FAILED";
         // `reason` keeps the capture's own finer reason (too_deep, forbidden_key, not_epcis_document...).
         return ingestError(reply, registryCode, r.message, {
           reason: r.code,
