@@ -13,6 +13,7 @@ import { Strict, withErrors } from "../schemas/common.js";
 export const KidParams = Strict({
   kid: Type.String({
     pattern: "^[A-Za-z0-9_-]{43}$",
+    maxLength: 43,
     description: "A key id: the key's RFC 7638 thumbprint.",
   }),
 });
