@@ -60,9 +60,11 @@ export type VendorDetails =
     }
   | {
       readonly vendor: "teltonika";
-      readonly codec: "8" | "8E";
+      readonly codec: "8" | "8E" | "16";
       readonly priority: number;
       readonly eventIoId: number;
+      /** Codec 16 only: why the record was made (0 on exit … 5 on change, 6 eventual, 7 periodical). */
+      readonly generationType?: number;
       /** IO elements by id; 1–8 byte values as numbers (bigint beyond 2^53), variable-length ones as hex. */
       readonly io: Readonly<Record<number, number | bigint | string>>;
     }

@@ -8,8 +8,8 @@
  *   - AVL packet: 4 zero bytes · data field length u32 · data field (see avl.ts) · CRC u32 whose low
  *     16 bits are the CRC-16/IBM of the data field → readings, answered with the record count
  *
- * AVL packets carry no IMEI, so the caller passes the session's. Codec 8 and 8E are read; codecs 12,
- * 13 (GPRS commands and their answers), 16 and 7 (GH3000) are rejected as `unsupported`.
+ * AVL packets carry no IMEI, so the caller passes the session's. Codecs 8, 8E and 16 are read;
+ * codecs 12, 13 (GPRS commands and their answers) and 7 (GH3000) are rejected as `unsupported`.
  *
  * Integrity is checked before anything else: the data field length must match the frame and the CRC
  * must match the data (`malformed` and `bad_checksum` otherwise). `verifyCrc: false` skips both
@@ -21,7 +21,7 @@
 import { toAscii, viewOf } from "../bytes.js";
 import { rejected } from "../outcome.js";
 import type { DecodeOutcome } from "../protocol.js";
-import { CODEC_8, CODEC_8E, readAvlData, type AvlData } from "./avl.js";
+import { isAvlCodec, readAvlData, type AvlData } from "./avl.js";
 import { crc16Ibm } from "./crc16.js";
 import { encodeRecordCountAck, encodeUdpAck } from "./encoder.js";
 import { DEFAULT_TELTONIKA_IO_MAPPING, type TeltonikaIoMapping } from "./io-mapping.js";
@@ -48,7 +48,6 @@ const UNSUPPORTED_CODECS: Readonly<Record<number, string>> = {
   0x0d: "codec 13 (GPRS command answers)",
   0x0e: "codec 14 (GPRS commands by IMEI)",
   0x0f: "codec 15",
-  0x10: "codec 16",
 };
 
 const IMEI = /^\d{1,20}$/;
@@ -99,7 +98,7 @@ function decodeAvlPacket(frame: Uint8Array, options: TeltonikaDecodeOptions): De
     }
   }
   const codec = frame[8]!;
-  if (codec !== CODEC_8 && codec !== CODEC_8E) {
+  if (!isAvlCodec(codec)) {
     return rejected(
       "unsupported",
       `AVL packet: ${UNSUPPORTED_CODECS[codec] ?? `unknown codec 0x${codec.toString(16)}`}`,
@@ -137,7 +136,7 @@ export function decodeTeltonikaUdp(
     const imei = toAscii(datagram, 8, dataStart);
     if (!IMEI.test(imei)) return rejected("malformed", "UDP datagram: the IMEI is not 1–20 digits");
     const codec = datagram[dataStart]!;
-    if (codec !== CODEC_8 && codec !== CODEC_8E) {
+    if (!isAvlCodec(codec)) {
       return rejected(
         "unsupported",
         `UDP datagram: ${UNSUPPORTED_CODECS[codec] ?? `unknown codec 0x${codec.toString(16)}`}`,

@@ -1,4 +1,4 @@
-/** Teltonika Codec 8 and Codec 8 Extended over TCP (and UDP). */
+/** Teltonika Codec 8, Codec 8 Extended and Codec 16 over TCP and UDP. */
 export { decodeTeltonikaFrame, decodeTeltonikaUdp, type TeltonikaDecodeOptions } from "./decoder.js";
 export { createTeltonikaFramer, TELTONIKA_MAX_FRAME_BYTES } from "./framer.js";
 export { encodeLoginAnswer, encodeRecordCountAck, encodeUdpAck } from "./encoder.js";

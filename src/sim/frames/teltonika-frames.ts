@@ -1,6 +1,6 @@
 /**
  * Device-side Teltonika packets (the server never sends them): the IMEI login and AVL packets of
- * codec 8 or 8E, every IO width, 8E's variable-length values, a correct CRC. The simulator's
+ * codec 8, 8E or 16, every IO width, 8E's variable-length values, a correct CRC. The simulator's
  * trackers send them, and the protocol tests build their round trips with them.
  */
 import { crc16Ibm } from "../../protocols/teltonika/crc16.js";
@@ -15,6 +15,8 @@ export interface AvlRecordSpec {
   readonly satellites: number;
   readonly speedKmh: number;
   readonly eventIoId: number;
+  /** Codec 16's generation type (default 7, periodical). */
+  readonly generationType?: number;
   /** IO values by width: 1, 2, 4, 8 bytes (8-byte values as bigint), and 8E's variable-length hex. */
   readonly io1: ReadonlyArray<readonly [number, number]>;
   readonly io2: ReadonlyArray<readonly [number, number]>;
@@ -50,11 +52,18 @@ class Writer {
   }
 }
 
+export type AvlCodec = "8" | "8E" | "16";
+
+const CODEC_IDS: Readonly<Record<AvlCodec, number>> = { "8": 0x08, "8E": 0x8e, "16": 0x10 };
+
 /** The AVL data array: codec, count, records, count. */
-export function buildAvlData(codec: "8" | "8E", records: readonly AvlRecordSpec[]): Uint8Array {
+export function buildAvlData(codec: AvlCodec, records: readonly AvlRecordSpec[]): Uint8Array {
   const ext = codec === "8E";
-  const w = new Writer().u8(ext ? 0x8e : 0x08).u8(records.length);
+  const c16 = codec === "16";
+  const w = new Writer().u8(CODEC_IDS[codec]).u8(records.length);
+  // Counts: u16 in 8E, u8 otherwise; ids: u16 in 8E and 16, u8 in 8.
   const n = (v: number): Writer => (ext ? w.u16(v) : w.u8(v));
+  const id = (v: number): Writer => (ext || c16 ? w.u16(v) : w.u8(v));
   for (const r of records) {
     w.u64(BigInt(r.atMs)).u8(r.priority);
     w.u32(Math.round(r.lon * 1e7) >>> 0).u32(Math.round(r.lat * 1e7) >>> 0);
@@ -62,20 +71,21 @@ export function buildAvlData(codec: "8" | "8E", records: readonly AvlRecordSpec[
       .u16(r.courseDeg)
       .u8(r.satellites)
       .u16(r.speedKmh);
-    n(r.eventIoId);
+    id(r.eventIoId);
+    if (c16) w.u8(r.generationType ?? 7);
     n(r.io1.length + r.io2.length + r.io4.length + r.io8.length + (ext ? r.ioX.length : 0));
     n(r.io1.length);
-    for (const [id, v] of r.io1) n(id).u8(v);
+    for (const [k, v] of r.io1) id(k).u8(v);
     n(r.io2.length);
-    for (const [id, v] of r.io2) n(id).u16(v);
+    for (const [k, v] of r.io2) id(k).u16(v);
     n(r.io4.length);
-    for (const [id, v] of r.io4) n(id).u32(v);
+    for (const [k, v] of r.io4) id(k).u32(v);
     n(r.io8.length);
-    for (const [id, v] of r.io8) n(id).u64(v);
+    for (const [k, v] of r.io8) id(k).u64(v);
     if (ext) {
       w.u16(r.ioX.length);
-      for (const [id, hex] of r.ioX)
-        w.u16(id)
+      for (const [k, hex] of r.ioX)
+        w.u16(k)
           .u16(hex.length / 2)
           .raw(Uint8Array.from(Buffer.from(hex, "hex")));
     }
@@ -85,7 +95,7 @@ export function buildAvlData(codec: "8" | "8E", records: readonly AvlRecordSpec[
 }
 
 /** A whole TCP AVL packet: preamble, data field length, data, CRC-16/IBM. */
-export function buildAvlPacket(codec: "8" | "8E", records: readonly AvlRecordSpec[]): Uint8Array {
+export function buildAvlPacket(codec: AvlCodec, records: readonly AvlRecordSpec[]): Uint8Array {
   const data = buildAvlData(codec, records);
   return new Writer().u32(0).u32(data.length).raw(data).u32(crc16Ibm(data)).done();
 }

@@ -15,14 +15,15 @@ import {
   buildAvlPacket,
   buildLogin,
   buildUdp,
+  type AvlCodec,
   type AvlRecordSpec,
 } from "../support/teltonika-builder.js";
 
 const IMEI = "352093081452251";
 
-function record(codec: "8" | "8E"): fc.Arbitrary<AvlRecordSpec> {
+function record(codec: AvlCodec): fc.Arbitrary<AvlRecordSpec> {
   // ids unique within a group (and across groups, by the filter below)
-  const id = codec === "8E" ? fc.integer({ min: 0, max: 0xffff }) : fc.integer({ min: 0, max: 0xff });
+  const id = codec === "8" ? fc.integer({ min: 0, max: 0xff }) : fc.integer({ min: 0, max: 0xffff });
   const unique = <T>(value: fc.Arbitrary<T>, max: number) =>
     fc.uniqueArray(fc.tuple(id, value), { maxLength: max, selector: ([k]) => k });
   return fc
@@ -36,6 +37,7 @@ function record(codec: "8" | "8E"): fc.Arbitrary<AvlRecordSpec> {
       satellites: fc.integer({ min: 0, max: 40 }),
       speedKmh: fc.integer({ min: 0, max: 300 }),
       eventIoId: id,
+      generationType: fc.integer({ min: 0, max: 7 }),
       io1: unique(fc.integer({ min: 0, max: 0xff }), 4),
       io2: unique(fc.integer({ min: 0, max: 0xffff }), 4),
       io4: unique(fc.integer({ min: 0, max: 0xffffffff }), 4),
@@ -57,7 +59,7 @@ function record(codec: "8" | "8E"): fc.Arbitrary<AvlRecordSpec> {
 
 function expectRecords(
   records: readonly AvlRecordSpec[],
-  codec: "8" | "8E",
+  codec: AvlCodec,
   readings: readonly NormalizedReading[],
 ): void {
   assert.equal(readings.length, records.length);
@@ -77,6 +79,7 @@ function expectRecords(
     assert.equal(r.vendor.codec, codec);
     assert.equal(r.vendor.priority, spec.priority);
     assert.equal(r.vendor.eventIoId, spec.eventIoId);
+    assert.equal(r.vendor.generationType, codec === "16" ? spec.generationType : undefined);
     const expected: Record<number, number | bigint | string> = {};
     for (const [k, v] of [...spec.io1, ...spec.io2, ...spec.io4]) expected[k] = v;
     for (const [k, v] of spec.io8) expected[k] = v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
@@ -85,8 +88,24 @@ function expectRecords(
   });
 }
 
+/** A record as a codec can carry it: 8 has one-byte ids; only 8E has variable-length values. */
+function narrowed(r: AvlRecordSpec, codec: AvlCodec): AvlRecordSpec {
+  if (codec === "8E") return r;
+  const small = <T>(items: ReadonlyArray<readonly [number, T]>) =>
+    codec === "8" ? items.filter(([k]) => k <= 0xff) : items;
+  return {
+    ...r,
+    eventIoId: codec === "8" ? r.eventIoId & 0xff : r.eventIoId,
+    io1: small(r.io1),
+    io2: small(r.io2),
+    io4: small(r.io4),
+    io8: small(r.io8),
+    ioX: [],
+  };
+}
+
 describe("Teltonika round trips", () => {
-  for (const codec of ["8", "8E"] as const) {
+  for (const codec of ["8", "8E", "16"] as const) {
     it(`codec ${codec}: every IO width survives encode → decode, and the answer is the record count (property)`, () => {
       fc.assert(
         fc.property(fc.array(record(codec), { minLength: 1, maxLength: 6 }), (records) => {
@@ -116,14 +135,17 @@ describe("Teltonika round trips", () => {
   it("UDP: datagram → readings, identity and the 7-byte answer (property)", () => {
     fc.assert(
       fc.property(
+        fc.constantFrom<AvlCodec>("8", "8E", "16"),
         fc.array(record("8E"), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 0, max: 0xffff }),
         fc.integer({ min: 0, max: 0xff }),
-        (records, packetId, avlPacketId) => {
-          const o = decodeTeltonikaUdp(buildUdp(packetId, avlPacketId, IMEI, buildAvlData("8E", records)));
+        (codec, all, packetId, avlPacketId) => {
+          // The same records in each codec: 8 keeps ids below 256 and has no variable-length group.
+          const records = all.map((r) => narrowed(r, codec));
+          const o = decodeTeltonikaUdp(buildUdp(packetId, avlPacketId, IMEI, buildAvlData(codec, records)));
           assert.ok(o.kind === "readings", o.kind === "rejected" ? o.rejection.detail : "");
           assert.equal(o.identity, IMEI);
-          expectRecords(records, "8E", o.readings);
+          expectRecords(records, codec, o.readings);
           assert.deepEqual(o.ack, encodeUdpAck(packetId, avlPacketId, records.length));
           const ack = Buffer.from(o.ack);
           assert.deepEqual(
