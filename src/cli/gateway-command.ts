@@ -26,6 +26,7 @@ Runs the device gateway with the monitoring engine on the configured store, unti
 
   Jointech JT701/JT709 e-locks   TCP, port jt701Port (SEALWATCH_JT701_PORT, default 5010)
   Teltonika trackers             TCP, port teltonikaPort (SEALWATCH_TELTONIKA_PORT, default 5027)
+                                 UDP, port teltonikaUdpPort when SEALWATCH_TELTONIKA_UDP_ENABLED=true
   MQTT devices                   embedded broker on mqttPort (default 1884), or MQTT_URL
   HTTP gateways, RFID readers    POST /api/v1/ingest/{readings,reads,epcis} on httpHost:httpPort
 
@@ -145,6 +146,7 @@ export async function startGateway(
   io.out(`store: ${store.kind} ${store.location}`);
   if (ports.jt701 !== undefined) io.out(`jt701: tcp ${config.deviceHost}:${ports.jt701}`);
   if (ports.teltonika !== undefined) io.out(`teltonika: tcp ${config.deviceHost}:${ports.teltonika}`);
+  if (ports.teltonikaUdp !== undefined) io.out(`teltonika: udp ${config.deviceHost}:${ports.teltonikaUdp}`);
   if (ports.mqtt !== undefined) io.out(`mqtt: embedded broker ${config.deviceHost}:${ports.mqtt}`);
   else if (config.mqttEnabled && config.mqttUrl !== undefined)
     io.out(`mqtt: external broker, client id ${config.mqttClientId}`);

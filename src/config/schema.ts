@@ -66,13 +66,36 @@ export const CONFIG_SCHEMA = {
     default: 5027,
     min: 0,
     max: 65535,
-    description: "TCP port for Teltonika trackers (Codec 8/8E).",
+    description: "TCP port for Teltonika trackers (Codec 8/8E/16).",
   },
   teltonikaEnabled: {
     env: "SEALWATCH_TELTONIKA_ENABLED",
     type: "boolean",
     default: true,
     description: "Listen for Teltonika trackers.",
+  },
+  teltonikaUdpEnabled: {
+    env: "SEALWATCH_TELTONIKA_UDP_ENABLED",
+    type: "boolean",
+    default: false,
+    description: "Also take Teltonika AVL data over UDP (trackers set to the UDP protocol).",
+  },
+  teltonikaUdpPort: {
+    env: "SEALWATCH_TELTONIKA_UDP_PORT",
+    type: "integer",
+    default: 5027,
+    min: 0,
+    max: 65535,
+    description:
+      "UDP port for Teltonika trackers (Codec 8/8E/16); may equal the TCP port (0 picks a free port).",
+  },
+  teltonikaUdpMaxInFlight: {
+    env: "SEALWATCH_TELTONIKA_UDP_MAX_IN_FLIGHT",
+    type: "integer",
+    default: 1000,
+    min: 1,
+    description:
+      "UDP datagrams waiting for the store at once; more are dropped unanswered (the tracker resends).",
   },
   mqttUrl: {
     env: "MQTT_URL",

@@ -6,9 +6,16 @@
 import type { RejectionReason } from "../protocols/protocol.js";
 
 /** How a reading reached the gateway. */
-export type Transport = "jt701" | "teltonika" | "mqtt" | "http" | "epcis";
+export type Transport = "jt701" | "teltonika" | "teltonika-udp" | "mqtt" | "http" | "epcis";
 
-export const TRANSPORTS: readonly Transport[] = ["jt701", "teltonika", "mqtt", "http", "epcis"];
+export const TRANSPORTS: readonly Transport[] = [
+  "jt701",
+  "teltonika",
+  "teltonika-udp",
+  "mqtt",
+  "http",
+  "epcis",
+];
 
 /** Why a frame, a message or an item was refused (the protocol's reasons and the gateway's own). */
 export type RejectReason =
@@ -38,7 +45,9 @@ export type RejectReason =
   /** An MQTT publish outside `sealwatch/devices/{deviceId}/readings`. */
   | "bad_topic"
   /** A passive read names an office that is not an office zone. */
-  | "unknown_office";
+  | "unknown_office"
+  /** Too many datagrams already wait for the store: dropped unanswered, the device resends. */
+  | "overloaded";
 
 /** Every reason, once (a test keeps docs/protocols/mqtt-http.md in step with it). */
 const REASONS: Readonly<Record<RejectReason, true>> = {
@@ -61,6 +70,7 @@ const REASONS: Readonly<Record<RejectReason, true>> = {
   too_large: true,
   bad_topic: true,
   unknown_office: true,
+  overloaded: true,
 };
 
 export const REJECT_REASONS = Object.keys(REASONS) as readonly RejectReason[];

@@ -1,5 +1,6 @@
 /**
- * The device gateway: TCP listeners for Jointech e-locks and Teltonika trackers, MQTT ingestion
+ * The device gateway: TCP listeners for Jointech e-locks and Teltonika trackers (and a UDP listener
+ * for Teltonika trackers set to UDP), MQTT ingestion
  * (embedded broker, or a persistent session on an external one), optionally the HTTP ingest routes
  * on their own server, and the device command channel. Started from the configuration, stopped in
  * order: no more connections, last acknowledgements sent, replay counters written.
@@ -21,6 +22,7 @@ import type { ConnectionLimits } from "./tcp/connection.js";
 import { JointechSession } from "./tcp/jointech-session.js";
 import { DeviceListener } from "./tcp/listener.js";
 import { TeltonikaSession } from "./tcp/teltonika-session.js";
+import { TeltonikaUdpListener } from "./udp/teltonika-udp.js";
 
 /** The settings the gateway reads. */
 export type GatewayConfig = Pick<
@@ -30,6 +32,9 @@ export type GatewayConfig = Pick<
   | "jt701Port"
   | "teltonikaEnabled"
   | "teltonikaPort"
+  | "teltonikaUdpEnabled"
+  | "teltonikaUdpPort"
+  | "teltonikaUdpMaxInFlight"
   | "mqttEnabled"
   | "mqttUrl"
   | "mqttPort"
@@ -65,6 +70,8 @@ export interface GatewayOptions {
 export interface GatewayPorts {
   readonly jt701?: number;
   readonly teltonika?: number;
+  /** The UDP port for Teltonika trackers, when enabled. */
+  readonly teltonikaUdp?: number;
   /** The embedded broker's port (absent with an external broker). */
   readonly mqtt?: number;
   readonly http?: number;
@@ -78,6 +85,7 @@ export class Gateway {
     readonly commands: DeviceCommands,
     private readonly jt701: DeviceListener | undefined,
     private readonly teltonika: DeviceListener | undefined,
+    private readonly teltonikaUdp: TeltonikaUdpListener | undefined,
     private readonly broker: EmbeddedBroker | undefined,
     private readonly subscriber: ExternalSubscriber | undefined,
     private readonly http: FastifyInstance | undefined,
@@ -170,6 +178,25 @@ export class Gateway {
           "listening for Teltonika trackers",
         );
       }
+      let teltonikaUdp: TeltonikaUdpListener | undefined;
+      if (config.teltonikaUdpEnabled) {
+        teltonikaUdp = await TeltonikaUdpListener.start({
+          host: config.deviceHost,
+          port: config.teltonikaUdpPort,
+          sink,
+          directory,
+          counters,
+          logger,
+          nowMs,
+          maxInFlight: config.teltonikaUdpMaxInFlight,
+          ...(options.teltonikaIo === undefined ? {} : { ioTable: options.teltonikaIo }),
+        });
+        started.push(teltonikaUdp);
+        logger.info(
+          { transport: "teltonika-udp", host: config.deviceHost, port: teltonikaUdp.port },
+          "listening for Teltonika trackers over UDP",
+        );
+      }
       let broker: EmbeddedBroker | undefined;
       let subscriber: ExternalSubscriber | undefined;
       if (config.mqttEnabled) {
@@ -228,7 +255,17 @@ export class Gateway {
           "HTTP ingest listening on /api/v1/ingest",
         );
       }
-      return new Gateway(context, commands, jt701, teltonika, broker, subscriber, http, httpPort);
+      return new Gateway(
+        context,
+        commands,
+        jt701,
+        teltonika,
+        teltonikaUdp,
+        broker,
+        subscriber,
+        http,
+        httpPort,
+      );
     } catch (error) {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       await context.replay.close();
@@ -241,6 +278,7 @@ export class Gateway {
     return {
       ...(this.jt701 === undefined ? {} : { jt701: this.jt701.port }),
       ...(this.teltonika === undefined ? {} : { teltonika: this.teltonika.port }),
+      ...(this.teltonikaUdp === undefined ? {} : { teltonikaUdp: this.teltonikaUdp.port }),
       ...(this.broker === undefined ? {} : { mqtt: this.broker.port }),
       ...(this.httpPort === undefined ? {} : { http: this.httpPort }),
     };
@@ -257,7 +295,12 @@ export class Gateway {
 
   /** Frames, messages and items taken and not yet acknowledged (for the metrics endpoint). */
   inFlight(): number {
-    return (this.jt701?.inFlight() ?? 0) + (this.teltonika?.inFlight() ?? 0) + this.context.messages.inFlight;
+    return (
+      (this.jt701?.inFlight() ?? 0) +
+      (this.teltonika?.inFlight() ?? 0) +
+      (this.teltonikaUdp?.inFlight ?? 0) +
+      this.context.messages.inFlight
+    );
   }
 
   /** An officer's remote unlock of a JT701 (see commands/device-commands.ts). */
@@ -280,6 +323,7 @@ export class Gateway {
     await Promise.all([
       this.jt701?.stop(),
       this.teltonika?.stop(),
+      this.teltonikaUdp?.stop(),
       this.broker?.stop(),
       this.subscriber?.stop(),
       this.http?.close(),

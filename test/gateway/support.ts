@@ -301,6 +301,7 @@ export async function eventually<T>(
   predicate: (value: T) => boolean,
   timeoutMs = 5_000,
   what = "the condition",
+  pollMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -308,7 +309,7 @@ export async function eventually<T>(
     if (predicate(value)) return value;
     if (Date.now() > deadline)
       throw new Error(`${what} did not hold within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
-    await sleep(25);
+    await sleep(pollMs);
   }
 }
 
