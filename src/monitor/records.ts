@@ -28,16 +28,28 @@ function scenarioContent(record: ReadingRecord): object | undefined {
   return (record.vendor as { scenario?: object } | undefined)?.scenario;
 }
 
+/**
+ * The seal number a passive read found: kept with the read's details (`vendor.sealNumber`, or the
+ * scenario input's `sealNumber`), validated when the read was taken in.
+ */
+function sealNumberOf(record: ReadingRecord, scenario: object | undefined): string | undefined {
+  const holder = (scenario ?? record.vendor) as { sealNumber?: unknown } | undefined;
+  const value = holder?.sealNumber;
+  return typeof value === "string" ? value.trim() : undefined;
+}
+
 export function engineInputOf(record: ReadingRecord): MessageInput | ReadInput {
   const scenario = scenarioContent(record);
   const content = scenario ?? record;
   const contentKey = scenario === undefined ? record.dedupKey : undefined;
   if (record.kind === "read") {
+    const sealNumber = sealNumberOf(record, scenario);
     return {
       type: "read",
       device: record.deviceId,
       office: record.office ?? "",
       status: record.readStatus ?? "intact",
+      ...(sealNumber === undefined ? {} : { sealNumber }),
       atMs: record.atMs,
       receivedAtMs: record.receivedAtMs,
       content,
@@ -84,7 +96,14 @@ export function deviceOf(record: DeviceRecord): Device {
   };
 }
 
+/** The seal numbers a trip's declaration lists (API declarations and scenario trips keep them there). */
+export function declaredSealsOf(record: Pick<TripRecord, "declaration">): readonly string[] {
+  const seals = (record.declaration as { seals?: unknown } | undefined)?.seals;
+  return Array.isArray(seals) ? seals.filter((s): s is string => typeof s === "string") : [];
+}
+
 export function tripSpecOf(record: TripRecord): TripSpec {
+  const seals = declaredSealsOf(record);
   return {
     id: record.id,
     ...(record.reference === undefined ? {} : { reference: record.reference }),
@@ -95,6 +114,7 @@ export function tripSpecOf(record: TripRecord): TripSpec {
     deadlineMs: record.deadlineMs,
     ...(record.checkpoints === undefined ? {} : { checkpoints: record.checkpoints }),
     ...(record.rules === undefined ? {} : { rules: record.rules }),
+    ...(seals.length === 0 ? {} : { seals }),
   };
 }
 

@@ -4,6 +4,7 @@
  * trips and offices, wrong device classes, late arrivals, refused commands.
  */
 import type { CommandName, EngineInput, Position } from "../core/engine/inputs.js";
+import { validateSealIdentifier } from "../core/identifiers/index.js";
 import { parseTimeMs } from "../core/time/rfc3339.js";
 import { describe, isObject, type JsonObject } from "./json-checks.js";
 
@@ -106,7 +107,22 @@ function parse(raw: unknown): EngineInput {
       const status = requiredString(raw, "status");
       if (status !== "intact" && status !== "broken")
         fail(`read status "${status}" is neither intact nor broken`);
-      return { type, device, office, status, atMs, content: raw };
+      // Extension: the seal number the reader found, checked against the trip's declared seals.
+      let sealNumber: string | undefined;
+      if (raw.sealNumber !== undefined) {
+        const checked = validateSealIdentifier(raw.sealNumber);
+        if (!checked.ok) fail(`sealNumber ${checked.reason}`);
+        sealNumber = checked.value;
+      }
+      return {
+        type,
+        device,
+        office,
+        status,
+        ...(sealNumber === undefined ? {} : { sealNumber }),
+        atMs,
+        content: raw,
+      };
     }
     case "message": {
       const device = requiredString(raw, "device");

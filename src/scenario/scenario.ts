@@ -4,6 +4,7 @@
  * path; a malformed *input* is not an error here (the replay rejects it and goes on).
  */
 import type { Device, DeviceClass, RuleOverrides, TripSpec, Zone, ZoneKind } from "../core/domain/model.js";
+import { validateSealIdentifiers } from "../core/identifiers/index.js";
 import { RULE_KEYS } from "../core/domain/rules.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
@@ -267,6 +268,17 @@ function parseTrip(
 
   const rules = parseRules(raw.rules, join(path, "rules"), problems);
   if (rules === null) ok = false;
+
+  // Extension: the declared seal numbers (ISO 17712 / ISO 18185), for seal_mismatch.
+  let seals: readonly string[] | undefined;
+  if (raw.seals !== undefined) {
+    const checked = validateSealIdentifiers(raw.seals);
+    if (checked.ok) seals = checked.value;
+    else {
+      problems.add(join(path, "seals"), checked.reason);
+      ok = false;
+    }
+  }
   if (
     !ok ||
     id === undefined ||
@@ -282,6 +294,7 @@ function parseTrip(
     ...(reference === undefined ? {} : { reference }),
     ...(checkpoints === undefined ? {} : { checkpoints }),
     ...(rules === undefined || rules === null ? {} : { rules }),
+    ...(seals === undefined ? {} : { seals }),
   };
 }
 

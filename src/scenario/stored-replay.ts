@@ -55,7 +55,14 @@ export async function registerScenario(scenario: Scenario, store: Store, nowMs: 
   }
   for (const trip of scenario.trips) {
     if ((await store.trips.get(trip.id)) !== undefined) continue;
-    await store.trips.insert({ ...trip, state: "declared", createdAtMs: nowMs, updatedAtMs: nowMs });
+    const { seals, ...spec } = trip;
+    await store.trips.insert({
+      ...spec,
+      ...(seals === undefined ? {} : { declaration: { seals } }),
+      state: "declared",
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    });
     await audit(store, nowMs, "trip.declare", "trip", trip.id, {
       origin: trip.origin,
       destination: trip.destination,

@@ -16,7 +16,7 @@ import { parseScenario, type Scenario } from "../../src/scenario/scenario.js";
 import { registerScenario, replayIntoStore, resultFromStore } from "../../src/scenario/stored-replay.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/ports.js";
-import { fixturePath, readJson, scenarioFiles } from "../support/fixtures.js";
+import { deviceClassScenarioFiles, fixturePath, readJson, scenarioFiles } from "../support/fixtures.js";
 import { createThrowawayDatabase, dropDatabase, probePostgres } from "../store/pg-support.js";
 import { readdirSync } from "node:fs";
 
@@ -28,7 +28,7 @@ function allScenarios(): { name: string; scenario: Scenario }[] {
   const disputes = readdirSync(fixturePath("disputes"))
     .filter((n) => n.endsWith(".json"))
     .map((n) => join(fixturePath("disputes"), n));
-  return [...scenarioFiles(), ...disputes].map((file) => ({
+  return [...scenarioFiles(), ...disputes, ...deviceClassScenarioFiles()].map((file) => ({
     name: basename(file),
     scenario: parseScenario(readJson(file)),
   }));

@@ -23,12 +23,18 @@ export function fixturePath(...parts: string[]): string {
   return resolve(repoRoot, "test", "fixtures", ...parts);
 }
 
-export function scenarioFiles(): string[] {
-  const dir = fixturePath("scenarios");
+/** The public scenarios of the monitoring contract (or the JSON files of another fixture folder). */
+export function scenarioFiles(folder = "scenarios"): string[] {
+  const dir = fixturePath(folder);
   return readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
     .sort()
     .map((name) => join(dir, name));
+}
+
+/** Scenarios of the device classes and the seal-number extension (test/fixtures/device-classes). */
+export function deviceClassScenarioFiles(): string[] {
+  return scenarioFiles("device-classes");
 }
 
 export function readJson(path: string): unknown {

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import type { Role } from "./api/types.js";
-import { ALARM_LABELS, ROLE_LABELS } from "./format.js";
+import { alarmLabel, ROLE_LABELS } from "./format.js";
 import { href, navigate, useRoute, type Route } from "./router.js";
 import { useAuth, useSession } from "./session.js";
 import { AuditView } from "./views/audit-view.js";
@@ -47,7 +47,7 @@ function Announcer() {
     () =>
       store.onAlarmRaised((alarm) => {
         if (alarm.severity === "critical" || alarm.severity === "high")
-          setMessage(`New ${alarm.severity} alarm: ${ALARM_LABELS[alarm.type]} on trip ${alarm.tripId}`);
+          setMessage(`New ${alarm.severity} alarm: ${alarmLabel(alarm.type)} on trip ${alarm.tripId}`);
       }),
     [store],
   );

@@ -11,7 +11,17 @@ export const ALARM_LABELS: Record<AlarmType, string> = {
   signal_loss: "Signal loss",
   overdue: "Overdue",
   unexpected_checkpoint: "Unexpected checkpoint",
+  seal_mismatch: "Seal number mismatch",
 };
+
+/**
+ * The label of an alarm type; a type this dashboard does not know yet (a newer server) is shown by
+ * its name rather than as a blank.
+ */
+export function alarmLabel(type: string | undefined): string {
+  if (type === undefined) return "Alarm";
+  return (ALARM_LABELS as Record<string, string | undefined>)[type] ?? type.replace(/_/g, " ");
+}
 
 export const STATE_LABELS: Record<TripState, string> = {
   declared: "Declared",

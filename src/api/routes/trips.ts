@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { Type, type Static } from "@fastify/type-provider-typebox";
+import { defaultReportIntervalS } from "../../core/domain/model.js";
 import { SealwatchError } from "../../core/errors.js";
 import type { CommandName } from "../../core/engine/inputs.js";
 import type { TripRecord } from "../../store/ports.js";
@@ -184,6 +185,17 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         throw new SealwatchError(
           "DEVICE_UNAVAILABLE",
           `body.devices[${i}]: device "${deviceId}" is ${device.lifecycle}`,
+        );
+      // A trip-wide signal-loss limit below a device's report interval raises signal loss between
+      // every two reports of that device (a semi-active seal's heartbeat is hours apart).
+      const lossS = body.rules?.signalLossS;
+      const intervalS = device.reportIntervalS ?? defaultReportIntervalS(device.class);
+      if (lossS !== undefined && intervalS !== undefined && lossS < intervalS)
+        throw invalid(
+          "body.rules.signalLossS",
+          `${lossS} s is shorter than the report interval of device "${deviceId}" (${device.class}, ` +
+            `every ${intervalS} s): signal loss would be raised between its reports. Leave signalLossS ` +
+            `out (each device then gets twice its own interval) or give at least ${intervalS}`,
         );
     }
     const declaration: TripDeclaration = {

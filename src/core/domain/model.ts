@@ -66,6 +66,12 @@ export interface TripSpec {
   /** Office zone ids where passive seals are expected to be read. */
   readonly checkpoints?: readonly string[];
   readonly rules?: RuleOverrides;
+  /**
+   * The seal numbers the declaration lists (ISO 17712 marks or ISO 18185 e-seal ids), exactly as
+   * declared. Extension of the contract: a passive read that names a seal number outside this list
+   * raises `seal_mismatch`; with no list, reads are not compared.
+   */
+  readonly seals?: readonly string[];
 }
 
 export type TripState = "declared" | "armed" | "in_transit" | "arrived" | "closed" | "cancelled";
@@ -84,7 +90,9 @@ export type AlarmType =
   | "low_battery"
   | "signal_loss"
   | "overdue"
-  | "unexpected_checkpoint";
+  | "unexpected_checkpoint"
+  /** Extension of the contract (docs/monitoring.md): a seal read whose number is not declared. */
+  | "seal_mismatch";
 
 export type Severity = "critical" | "high" | "medium" | "low";
 
@@ -98,7 +106,21 @@ export const ALARM_SEVERITY: Readonly<Record<AlarmType, Severity>> = {
   signal_loss: "high",
   overdue: "medium",
   unexpected_checkpoint: "medium",
+  seal_mismatch: "critical",
 };
+
+/** The alarm types of the monitoring contract itself (`spec/monitoring.md`, section 3). */
+export const CONTRACT_ALARM_TYPES: readonly AlarmType[] = [
+  "tamper",
+  "unauthorized_opening",
+  "route_deviation",
+  "unauthorized_stop",
+  "restricted_zone",
+  "low_battery",
+  "signal_loss",
+  "overdue",
+  "unexpected_checkpoint",
+];
 
 export const ALARM_TYPES = Object.keys(ALARM_SEVERITY) as AlarmType[];
 

@@ -25,6 +25,11 @@ export function armRefusal(
       if (latest.readStatus !== "intact") {
         return `passive seal ${device.id} was last read ${latest.readStatus ?? "?"} at ${trip.spec.origin}`;
       }
+      // Extension: the seal fitted must be one the declaration lists, when both are known.
+      const found = latest.sealNumber;
+      if (trip.declaredSeals !== null && found !== null && !trip.declaredSeals.has(found.trim())) {
+        return `passive seal ${device.id} was read at ${trip.spec.origin} with seal number "${found}", which the declaration does not list`;
+      }
     } else {
       // Every message received so far has an event time at or before the command's time.
       const latest = device.timeline.seals.last();

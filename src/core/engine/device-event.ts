@@ -55,6 +55,8 @@ export class DeviceEvent {
     readonly office: string | null,
     /** A ready-made content key, when the input came with one. */
     contentKey?: string,
+    /** The seal number a passive read found, if it reports one. */
+    readonly sealNumber: string | null = null,
   ) {
     this.contentText = contentKey;
     this.contentSource = contentKey === undefined ? contentSource : undefined;
@@ -182,6 +184,7 @@ export function readEvent(input: ReadInput): DeviceEvent {
     null,
     input.office,
     input.contentKey,
+    input.sealNumber ?? null,
   );
 }
 

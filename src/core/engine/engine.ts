@@ -41,7 +41,7 @@ import type {
 } from "./inputs.js";
 import { OpeningRule } from "./rules/opening-rule.js";
 import { restrictedRule, type RunRule } from "./rules/run-rules.js";
-import { checkpointRead, evaluateOverdue, withdrawCheckpointsFrom } from "./rules/trip-alarms.js";
+import { evaluateOverdue, passiveRead, withdrawCheckpointsFrom } from "./rules/trip-alarms.js";
 import { TimerQueue, type Timer } from "./timer-queue.js";
 import { Track } from "./track.js";
 import { TripRuntime } from "./trip-runtime.js";
@@ -378,7 +378,7 @@ export class MonitoringEngine {
     const track = evaluate ? device.trackAt(event.atMs) : undefined;
     if (track === undefined) return;
     track.tamperInserted(tamperIndex);
-    checkpointRead(this.book, track, event);
+    passiveRead(this.book, track, event);
     if (event.office === track.trip.spec.destination && track.trip.destinationReadSeen(event.atMs)) {
       this.tripMoved(track.trip);
     }
@@ -492,7 +492,7 @@ export class MonitoringEngine {
     const readsHi = track.closeAtMs === null ? reads.length : reads.lowerBoundTime(track.closeAtMs);
     for (let i = reads.lowerBoundTime(track.armAtMs); i < readsHi; i++) {
       const read = reads.get(i);
-      checkpointRead(this.book, track, read);
+      passiveRead(this.book, track, read);
       if (read.office === trip.spec.destination && trip.destinationReadSeen(read.atMs))
         this.dirtyTrips.add(trip);
     }

@@ -41,6 +41,11 @@ export interface ReadInput {
   readonly device: string;
   readonly office: string;
   readonly status: ReadStatus;
+  /**
+   * The seal number the reader found on the seal (an ISO 17712 mark, or the id in an ISO 18185
+   * e-seal's memory), when it reports one: compared with the trip's declared seals.
+   */
+  readonly sealNumber?: string;
   readonly atMs: number;
   /**
    * When the read reached Sealwatch. The scenario format has none (a read arrives at its own time);

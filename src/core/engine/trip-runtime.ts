@@ -16,6 +16,8 @@ export class TripRuntime {
   readonly route: RouteIndex;
   /** Offices where a passive read raises no unexpected_checkpoint; null when the trip lists no checkpoints. */
   readonly expectedOffices: ReadonlySet<string> | null;
+  /** The declared seal numbers a read's seal number must be one of; null when the trip declares none. */
+  readonly declaredSeals: ReadonlySet<string> | null;
   /** Whether any device reports positions (active or semi-active); if not, the trip is in transit once armed. */
   readonly positionReporting: boolean;
   readonly tracks: Track[] = [];
@@ -54,6 +56,8 @@ export class TripRuntime {
     const checkpoints = spec.checkpoints ?? [];
     this.expectedOffices =
       checkpoints.length === 0 ? null : new Set([spec.origin, spec.destination, ...checkpoints]);
+    const seals = spec.seals ?? [];
+    this.declaredSeals = seals.length === 0 ? null : new Set(seals.map((s) => s.trim()));
   }
 
   get id(): string {

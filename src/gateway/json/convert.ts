@@ -1,4 +1,5 @@
 /** From the JSON formats to what the sink stores. */
+import { validateSealIdentifier } from "../../core/identifiers/index.js";
 import { parseTimeMs } from "../../core/time/rfc3339.js";
 import { EARLIEST_PLAUSIBLE_MS } from "../../protocols/plausibility.js";
 import type { IncomingReading } from "../sink.js";
@@ -72,6 +73,16 @@ export function incomingOfRead(
 ): IncomingReading | string {
   const atMs = parseTimeMs(json.at);
   if (atMs === undefined) return `at "${json.at}" is not a real date and time`;
+  let sealNumber: string | undefined;
+  if (json.sealNumber !== undefined) {
+    const checked = validateSealIdentifier(json.sealNumber);
+    if (!checked.ok) return `sealNumber ${checked.reason}`;
+    sealNumber = checked.value;
+  }
+  const details = {
+    ...(json.readerId === undefined ? {} : { readerId: json.readerId }),
+    ...(sealNumber === undefined ? {} : { sealNumber }),
+  };
   return {
     deviceId,
     kind: "read",
@@ -81,6 +92,6 @@ export function incomingOfRead(
     readStatus: json.status,
     protocol,
     raw,
-    ...(json.readerId === undefined ? {} : { vendor: { vendor: "json", readerId: json.readerId } }),
+    ...(Object.keys(details).length === 0 ? {} : { vendor: { vendor: "json", ...details } }),
   };
 }

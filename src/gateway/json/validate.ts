@@ -41,6 +41,8 @@ export interface JsonRead {
   readonly status: "intact" | "broken";
   readonly at: string;
   readonly readerId?: string;
+  /** The seal number the reader found on the seal, compared with the trip's declared seals. */
+  readonly sealNumber?: string;
 }
 
 export type JsonEnvelope = {

@@ -12,7 +12,7 @@ import type { EngineInput, MessageInput, ReadInput } from "../../../src/core/eng
 import { parseInput } from "../../../src/scenario/input.js";
 import { buildEngine } from "../../../src/scenario/replay.js";
 import { parseScenario, type Scenario } from "../../../src/scenario/scenario.js";
-import { readJson, scenarioFiles } from "../../support/fixtures.js";
+import { deviceClassScenarioFiles, readJson, scenarioFiles } from "../../support/fixtures.js";
 
 /** What a store would hold after the first `stop` inputs: accepted events and commands, and the alarms. */
 interface Recorded {
@@ -92,7 +92,7 @@ function finalAlarms(engine: MonitoringEngine): string[] {
 }
 
 describe("restoring the engine from recorded facts", () => {
-  for (const file of scenarioFiles()) {
+  for (const file of [...scenarioFiles(), ...deviceClassScenarioFiles()]) {
     it(`${basename(file)}: restored at any input gives the same alarms and trips as an uninterrupted run`, () => {
       const scenario = parseScenario(readJson(file));
       const inputs = scenario.inputs

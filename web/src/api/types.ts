@@ -14,7 +14,8 @@ export type AlarmType =
   | "low_battery"
   | "signal_loss"
   | "overdue"
-  | "unexpected_checkpoint";
+  | "unexpected_checkpoint"
+  | "seal_mismatch";
 
 export const LIVE_STATES: readonly TripState[] = ["armed", "in_transit", "arrived"];
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
@@ -28,6 +29,7 @@ export const ALARM_TYPES: readonly AlarmType[] = [
   "overdue",
   "low_battery",
   "unexpected_checkpoint",
+  "seal_mismatch",
 ];
 
 export interface Me {

@@ -6,7 +6,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Alarm, Severity, User } from "../api/types.js";
 import { SEVERITIES } from "../api/types.js";
-import { actorName, ALARM_LABELS, clock, SEVERITY_RANK, time } from "../format.js";
+import { actorName, alarmLabel, clock, SEVERITY_RANK, time } from "../format.js";
 import { href } from "../router.js";
 import { AlarmActions } from "./alarm-actions.js";
 import { SeverityBadge } from "./badges.js";
@@ -137,7 +137,7 @@ export function AlarmQueue({
                 tabIndex={0}
                 data-alarm-id={alarm.id}
                 data-trip-id={alarm.tripId}
-                aria-label={`${alarm.severity} ${ALARM_LABELS[alarm.type]} on trip ${alarm.tripId}, ${alarm.workflow}`}
+                aria-label={`${alarm.severity} ${alarmLabel(alarm.type)} on trip ${alarm.tripId}, ${alarm.workflow}`}
                 onFocus={(e) => {
                   if (e.target === e.currentTarget) onSelect?.(alarm);
                 }}
@@ -145,7 +145,7 @@ export function AlarmQueue({
               >
                 <div className="alarm-title">
                   <SeverityBadge severity={alarm.severity} />
-                  <strong>{ALARM_LABELS[alarm.type]}</strong>
+                  <strong>{alarmLabel(alarm.type)}</strong>
                   <span className={`workflow wf-${alarm.workflow}`}>{alarm.workflow}</span>
                 </div>
                 <div className="alarm-meta">

@@ -5,7 +5,7 @@
 import type { ReactNode } from "react";
 import type { AlarmType, Kpis } from "../api/types.js";
 import { ALARM_TYPES } from "../api/types.js";
-import { ALARM_LABELS, duration, percent } from "../format.js";
+import { alarmLabel, duration, percent } from "../format.js";
 
 const TYPE_COLORS: Record<AlarmType, string> = {
   tamper: "#ff5c5c",
@@ -17,6 +17,7 @@ const TYPE_COLORS: Record<AlarmType, string> = {
   overdue: "#48cae4",
   low_battery: "#3ddc97",
   unexpected_checkpoint: "#b8c0cc",
+  seal_mismatch: "#e85d04",
 };
 
 function Figure({
@@ -165,7 +166,7 @@ export function AlarmsByDayChart({ kpis }: { kpis: Kpis }) {
               <th scope="col">Day</th>
               {present.map((t) => (
                 <th scope="col" key={t}>
-                  {ALARM_LABELS[t]}
+                  {alarmLabel(t)}
                 </th>
               ))}
             </tr>
@@ -216,7 +217,7 @@ export function AlarmsByDayChart({ kpis }: { kpis: Kpis }) {
         {present.map((t) => (
           <li key={t}>
             <span className="swatch" style={{ background: TYPE_COLORS[t] }} aria-hidden="true" />
-            {ALARM_LABELS[t]}
+            {alarmLabel(t)}
           </li>
         ))}
       </ul>
@@ -280,7 +281,7 @@ export function FalseAlarmChart({ kpis }: { kpis: Kpis }) {
   const rows = ALARM_TYPES.filter((t) => f.byType[t] !== undefined).map((t) => {
     const e = f.byType[t]!;
     return {
-      label: ALARM_LABELS[t],
+      label: alarmLabel(t),
       value: e.resolved === 0 ? 0 : e.falseAlarms / e.resolved,
       note: `(${e.falseAlarms} of ${e.resolved})`,
     };
@@ -306,7 +307,7 @@ export function FalseAlarmChart({ kpis }: { kpis: Kpis }) {
           <tbody>
             {ALARM_TYPES.filter((t) => f.byType[t] !== undefined).map((t) => (
               <tr key={t}>
-                <th scope="row">{ALARM_LABELS[t]}</th>
+                <th scope="row">{alarmLabel(t)}</th>
                 <td>{f.byType[t]!.resolved}</td>
                 <td>{f.byType[t]!.falseAlarms}</td>
               </tr>

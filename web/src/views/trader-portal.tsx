@@ -8,7 +8,7 @@ import { api, query } from "../api/client.js";
 import type { Trip } from "../api/types.js";
 import { SeverityBadge, StateBadge } from "../components/badges.js";
 import { useAsync } from "../components/use-async.js";
-import { ALARM_LABELS, dateTime, SEVERITY_RANK, time } from "../format.js";
+import { alarmLabel, dateTime, SEVERITY_RANK, time } from "../format.js";
 import { FleetLayer } from "../map/fleet-layer.js";
 import { MapView } from "../map/map-view.js";
 import { addZones } from "../map/overlays.js";
@@ -74,7 +74,7 @@ export function TraderPortal() {
             <ul className="plain">
               {alarms.map((a) => (
                 <li key={a.id} className={`alarm compact sev-edge-${a.severity}`}>
-                  <SeverityBadge severity={a.severity} /> <strong>{ALARM_LABELS[a.type]}</strong> on{" "}
+                  <SeverityBadge severity={a.severity} /> <strong>{alarmLabel(a.type)}</strong> on{" "}
                   <a href={href({ view: "trip", tripId: a.tripId })}>{a.tripId}</a> · {time(a.raisedAt)} ·{" "}
                   {a.workflow}
                 </li>

@@ -9,15 +9,7 @@ import { api, ApiError, query } from "../api/client.js";
 import type { Alarm, LiveReading, TimelineEntry, Trip } from "../api/types.js";
 import { AlarmActions } from "../components/alarm-actions.js";
 import { SeverityBadge, StateBadge } from "../components/badges.js";
-import {
-  actorName,
-  ALARM_LABELS,
-  dateTime,
-  duration,
-  OUTCOME_LABELS,
-  STATE_LABELS,
-  time,
-} from "../format.js";
+import { actorName, alarmLabel, dateTime, duration, OUTCOME_LABELS, STATE_LABELS, time } from "../format.js";
 import { MapView } from "../map/map-view.js";
 import { addZones, setMarkers, setRoute, setTrack, SEVERITY_COLORS } from "../map/overlays.js";
 import { useSession } from "../session.js";
@@ -59,9 +51,9 @@ function describe(entry: TimelineEntry): string {
       return `Trip ${to === undefined ? "changed state" : (STATE_LABELS[to] ?? String(to)).toLowerCase()}${entry.actor === "engine" ? "" : ` (${actorName(entry.actor)})`}`;
     }
     case "alarm": {
-      const type = d.type as keyof typeof ALARM_LABELS | undefined;
+      const type = typeof d.type === "string" ? d.type : undefined;
       const verb = (entry.action ?? "").replace("alarm.", "");
-      return `${type === undefined ? "Alarm" : ALARM_LABELS[type]} ${verb === "raise" ? "raised" : verb === "clear" ? "cleared" : verb}`;
+      return `${alarmLabel(type)} ${verb === "raise" ? "raised" : verb === "clear" ? "cleared" : verb}`;
     }
     case "action": {
       const verb = (entry.action ?? "").replace(".", " ");
@@ -219,7 +211,7 @@ export function TripView({ tripId }: { tripId: string }) {
       if (place === undefined || (replayMs !== undefined && at > replayMs)) continue;
       alarmMarkers.push({
         type: "Feature",
-        properties: { color: SEVERITY_COLORS[alarm.severity], label: ALARM_LABELS[alarm.type], radius: 6 },
+        properties: { color: SEVERITY_COLORS[alarm.severity], label: alarmLabel(alarm.type), radius: 6 },
         geometry: { type: "Point", coordinates: [place.lon, place.lat] },
       });
     }
@@ -385,7 +377,7 @@ export function TripView({ tripId }: { tripId: string }) {
                 data-alarm-id={a.id}
               >
                 <div className="alarm-title">
-                  <SeverityBadge severity={a.severity} /> <strong>{ALARM_LABELS[a.type]}</strong>
+                  <SeverityBadge severity={a.severity} /> <strong>{alarmLabel(a.type)}</strong>
                   <span className={`workflow wf-${a.workflow}`}>
                     {a.retracted ? "retracted" : a.workflow}
                   </span>

@@ -1,4 +1,7 @@
-/** The trip-level and point alarms: overdue (clock against deadline) and unexpected checkpoint reads. */
+/**
+ * The trip-level and point alarms: overdue (clock against deadline), unexpected checkpoint reads and
+ * (an extension of the contract) seal reads whose number the declaration does not list.
+ */
 import { ALARM_SEVERITY } from "../../domain/model.js";
 import type { AlarmBook } from "../alarm-book.js";
 import type { DeviceEvent } from "../device-event.js";
@@ -45,15 +48,41 @@ export function checkpointRead(book: AlarmBook, track: Track, read: DeviceEvent)
   });
 }
 
-/** Withdraws the unexpected-checkpoint alarms of reads at or after `fromMs` (the window closed there). */
+/**
+ * Seal mismatch (extension): a passive read inside the trip's window that reports a seal number the
+ * trip's declaration does not list. Only when the trip declares seals and the read names a number.
+ * Stamped with the read's event time; never clears (like tamper: the seal found is what it is).
+ */
+export function sealNumberRead(book: AlarmBook, track: Track, read: DeviceEvent): void {
+  const declared = track.trip.declaredSeals;
+  const found = read.sealNumber;
+  if (declared === null || found === null || declared.has(found.trim())) return;
+  book.set({
+    type: "seal_mismatch",
+    severity: ALARM_SEVERITY.seal_mismatch,
+    trip: track.trip.id,
+    device: track.device.id,
+    startedAtMs: read.atMs,
+    clearedAtMs: null,
+  });
+}
+
+/** The point alarms a passive read inside a trip's window can raise. */
+export function passiveRead(book: AlarmBook, track: Track, read: DeviceEvent): void {
+  checkpointRead(book, track, read);
+  sealNumberRead(book, track, read);
+}
+
+/** Withdraws the read alarms of reads at or after `fromMs` (the window closed there). */
 export function withdrawCheckpointsFrom(book: AlarmBook, track: Track, fromMs: number): void {
   const reads = track.device.timeline.reads;
   for (let i = reads.lowerBoundTime(fromMs); i < reads.length; i++) {
-    book.remove({
-      type: "unexpected_checkpoint",
-      trip: track.trip.id,
-      device: track.device.id,
-      startedAtMs: reads.get(i).atMs,
-    });
+    for (const type of ["unexpected_checkpoint", "seal_mismatch"] as const)
+      book.remove({
+        type,
+        trip: track.trip.id,
+        device: track.device.id,
+        startedAtMs: reads.get(i).atMs,
+      });
   }
 }
