@@ -28,6 +28,7 @@ import { authRoutes } from "./routes/auth.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { deviceRoutes } from "./routes/devices.js";
 import { federationKeyRoutes } from "./routes/federation-keys.js";
+import { federationPartnerRoutes } from "./routes/federation-partners.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { streamRoutes } from "./routes/stream.js";
 import { systemRoutes } from "./routes/system.js";
@@ -219,6 +220,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       alarmRoutes(scoped, context);
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);
+      federationPartnerRoutes(scoped, context);
       streamRoutes(scoped, context);
       await scoped.register(ingestRoutes(context));
     },

@@ -8,6 +8,7 @@ import { signHead, type SignedHead } from "../store/audit-signing.js";
 import type { Store } from "../store/ports.js";
 import { identityFromConfig, ownedOffices, type AdministrationIdentity } from "./identity.js";
 import { InstanceKeys } from "./instance-keys.js";
+import { PartnerRegistry } from "./partners.js";
 
 export interface FederationLogger {
   info(details: object, message: string): void;
@@ -24,11 +25,15 @@ export interface FederationOptions {
 }
 
 export class Federation {
+  readonly partners: PartnerRegistry;
+
   private constructor(
     readonly identity: AdministrationIdentity,
     readonly keys: InstanceKeys,
     private readonly options: FederationOptions,
-  ) {}
+  ) {
+    this.partners = new PartnerRegistry(options.store, { selfId: identity.id, nowMs: options.nowMs });
+  }
 
   /** Checks the identity, opens (or creates, the first time) the signing key. */
   static async start(options: FederationOptions): Promise<Federation> {

@@ -7,6 +7,10 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { jcs } from "../../src/core/canonical-json.js";
+import { jwkThumbprint, publicJwkOf, signCompact } from "../../src/dossier/jose.js";
+import { ROTATION_TYP } from "../../src/federation/instance-keys.js";
 import type { Role } from "../../src/store/ports.js";
 import { createHarness, DESTINATION, MIDWAY, ORIGIN, PASSWORD, ROLES, type Harness } from "./support.js";
 
@@ -40,6 +44,24 @@ const EVERY_ROLE: Role[] = [...ROLES];
 
 let counter = 0;
 const unique = (prefix: string): string => `${prefix}-${++counter}`;
+
+function partnerBody(id: string, key: object = publicJwkOf(generateKeyPairSync("ed25519").privateKey)) {
+  return {
+    id,
+    name: `Administration ${id}`,
+    country: "UG",
+    baseUrl: "https://partner.example",
+    offices: ["UG000101"],
+    keys: [key],
+  };
+}
+
+/** A fresh partner (its own for each caller), registered directly. */
+async function partner(h: Harness, key?: object): Promise<string> {
+  const id = unique("UG");
+  await h.federation.partners.add(partnerBody(id, key), "user:matrix");
+  return id;
+}
 
 async function freshSession(h: Harness, who: Who): Promise<string | undefined> {
   if (who === "anonymous" || who === "gateway") return undefined;
@@ -495,6 +517,93 @@ const ROWS: Row[] = [
     route: "/api/v1/federation/audit-head",
     allowed: all(200, ["admin", "supervisor"]),
     call: () => ({ url: "/api/v1/federation/audit-head" }),
+  },
+  // federation: the partner registry (src/api/routes/federation-partners.ts)
+  {
+    method: "GET",
+    route: "/api/v1/federation/partners",
+    allowed: all(200, STAFF),
+    call: () => ({ url: "/api/v1/federation/partners" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/federation/partners/:id",
+    allowed: all(200, STAFF),
+    call: async (h) => ({ url: `/api/v1/federation/partners/${await partner(h)}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/federation/partners/:id/keys",
+    allowed: all(200, STAFF),
+    call: async (h) => ({ url: `/api/v1/federation/partners/${await partner(h)}/keys` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/partners",
+    allowed: all(201, ["admin", "supervisor"]),
+    call: () => ({ url: "/api/v1/federation/partners", body: partnerBody(unique("UG")) }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/federation/partners/:id",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => ({
+      url: `/api/v1/federation/partners/${await partner(h)}`,
+      body: { name: "Renamed" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/partners/:id/keys",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => ({
+      url: `/api/v1/federation/partners/${await partner(h)}/keys`,
+      body: { key: publicJwkOf(generateKeyPairSync("ed25519").privateKey) },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/partners/:id/keys/rotation",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => {
+      const signer = generateKeyPairSync("ed25519").privateKey;
+      const id = await partner(h, publicJwkOf(signer));
+      const fresh = publicJwkOf(generateKeyPairSync("ed25519").privateKey);
+      const statement = {
+        iss: id,
+        previousKid: jwkThumbprint(publicJwkOf(signer)),
+        key: { ...fresh, kid: jwkThumbprint(fresh) },
+        at: "2025-06-10T08:00:00.000Z",
+      };
+      const rotation = signCompact(
+        { alg: "EdDSA", kid: statement.previousKid, typ: ROTATION_TYP },
+        jcs(statement),
+        signer,
+      );
+      return { url: `/api/v1/federation/partners/${id}/keys/rotation`, body: { rotation } };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/partners/:id/keys/:kid/revoke",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => {
+      const key = publicJwkOf(generateKeyPairSync("ed25519").privateKey);
+      const id = await partner(h, key);
+      return {
+        url: `/api/v1/federation/partners/${id}/keys/${jwkThumbprint(key)}/revoke`,
+        body: { reason: "matrix" },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/v1/federation/partners/:id/revoke",
+    allowed: all(200, ["admin", "supervisor"]),
+    call: async (h) => ({
+      url: `/api/v1/federation/partners/${await partner(h)}/revoke`,
+      body: { reason: "matrix" },
+    }),
   },
   // ingest (the device gateway's routes)
   {

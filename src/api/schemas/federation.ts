@@ -1,5 +1,6 @@
 /** Shared schemas of the federation routes (registered with the others, referenced by $id). */
 import { Type } from "@fastify/type-provider-typebox";
+import { Strict } from "./common.js";
 
 const PublishedKey = Type.Object(
   {
@@ -36,4 +37,47 @@ export const KeySet = Type.Object(
     ),
   },
   { $id: "KeySet", description: "An RFC 7517 JWK Set (Ed25519 keys) with the revoked keys beside it." },
+);
+
+const DataScopeSchema = Strict({
+  sealEvents: Type.Boolean({ description: "Seal and lock state changes with their evidence (always true)." }),
+  alarms: Type.Boolean(),
+  alarmResolution: Type.Boolean({ description: "How alarms were handled and their outcome." }),
+  track: Type.Boolean(),
+  trackResolutionS: Type.Integer({
+    minimum: 0,
+    maximum: 86_400,
+    description: "At most one track point per this many seconds per device (0: every fix).",
+  }),
+  declaration: Type.Boolean({ description: "Goods, carrier, conveyance beyond the identifiers." }),
+});
+export const AgreementScopeSchema = Strict({ outgoing: DataScopeSchema, incoming: DataScopeSchema });
+
+const PartnerKeyView = Type.Object({
+  kid: Type.String(),
+  x: Type.String(),
+  status: Type.String(),
+  addedAt: Type.String(),
+  addedBy: Type.String(),
+  retiredAt: Type.Optional(Type.String()),
+  revokedAt: Type.Optional(Type.String()),
+  endorsedBy: Type.Optional(Type.String()),
+});
+
+export const PartnerView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    country: Type.String(),
+    baseUrl: Type.String(),
+    offices: Type.Array(Type.String()),
+    scope: AgreementScopeSchema,
+    keys: Type.Array(PartnerKeyView),
+    status: Type.String(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    revokedAt: Type.Optional(Type.String()),
+    revocationReason: Type.Optional(Type.String()),
+  },
+  { $id: "Partner" },
 );

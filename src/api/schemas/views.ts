@@ -3,7 +3,7 @@
  * lists each as a component and every route refers to it.
  */
 import { Type } from "@fastify/type-provider-typebox";
-import { KeySet } from "./federation.js";
+import { KeySet, PartnerView } from "./federation.js";
 import { ALARM_TYPES } from "../../core/domain/model.js";
 import { RULE_KEYS } from "../../core/domain/rules.js";
 import { ErrorResponse, StringEnum, Time } from "./common.js";
@@ -246,4 +246,5 @@ export const SHARED_SCHEMAS = [
   DeviceCommandView,
   DeviceKeyView,
   KeySet,
+  PartnerView,
 ];
