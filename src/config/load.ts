@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SealwatchError } from "../core/errors.js";
+import { ruleSetFileProblems } from "../risk/rule-file.js";
 import { CONFIG_SCHEMA, type Config, type ConfigKey, type ConfigName } from "./schema.js";
 
 export interface LoadOptions {
@@ -58,6 +59,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
       config[name] = result;
     }
   }
+  // Files named by settings are checked with the settings, so that every problem shows at once.
+  const rulesFile = config.riskRulesFile;
+  if (typeof rulesFile === "string" && rulesFile !== "")
+    problems.push(...ruleSetFileProblems(rulesFile).map((p) => `riskRulesFile: ${p}`));
   if (problems.length > 0) {
     throw new SealwatchError(
       "INVALID_CONFIG",

@@ -146,6 +146,36 @@ export const CONFIG_SCHEMA = {
     min: 0,
     description: "How long a closed trip stays in memory for late data before it is reloaded on demand.",
   },
+  riskRulesFile: {
+    env: "SEALWATCH_RISK_RULES_FILE",
+    type: "string",
+    default: undefined,
+    description:
+      "Risk rule set for inspection at destination (JSON, docs/risk.md), checked at start; unset: the published default rules.",
+  },
+  riskRandomSeed: {
+    env: "SEALWATCH_RISK_RANDOM_SEED",
+    type: "string",
+    default: undefined,
+    description:
+      "Secret seed of the random selection of green trips; unset: one is generated once and kept in the store.",
+    secret: true,
+  },
+  riskReasonsForTraders: {
+    env: "SEALWATCH_RISK_REASONS_FOR_TRADERS",
+    type: "boolean",
+    default: false,
+    description:
+      "Show traders the reasons behind their trips' channel (by default they see the channel and the release).",
+  },
+  inspectionHours: {
+    env: "SEALWATCH_INSPECTION_HOURS",
+    type: "number",
+    default: 2,
+    min: 0,
+    max: 240,
+    description: "Officer hours one physical inspection takes, for the inspections-avoided figure.",
+  },
   logLevel: {
     env: "LOG_LEVEL",
     type: "enum",

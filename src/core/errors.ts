@@ -80,6 +80,20 @@ export const ERROR_CODES = {
     status: 409,
     description: "The engine refused the trip command (arm, disarm, cancel) in the trip's current state.",
   },
+  DISARM_REFUSED: {
+    status: 409,
+    description:
+      "Disarming needs the officer's inspection decision first (red channel, or an alarm of the trip still open or unresolved).",
+  },
+  DECISION_REFUSED: {
+    status: 409,
+    description:
+      "An inspection decision or outcome cannot be recorded now: the trip is not at its destination, or the step is out of order.",
+  },
+  INVALID_RULE_SET: {
+    status: 400,
+    description: "A risk rule set or monitoring overrides file is invalid; every problem is listed.",
+  },
   INVALID_TRANSITION: {
     status: 409,
     description:
