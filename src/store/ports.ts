@@ -18,6 +18,7 @@ import type {
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
 import type { FederationStore } from "./federation-ports.js";
+import type { OutboxStore, SubscriptionStore } from "./outbox-ports.js";
 
 // ---------------------------------------------------------------- readings (the durable input log)
 
@@ -458,6 +459,10 @@ export interface Store {
   readonly engineState: EngineStateStore;
   /** This instance's signing keys and the partner administrations (see federation-ports.ts). */
   readonly federation: FederationStore;
+  /** Messages waiting to leave (webhooks, partner messages), delivered at least once (see outbox-ports.ts). */
+  readonly outbox: OutboxStore;
+  /** Partner systems' webhook subscriptions. */
+  readonly subscriptions: SubscriptionStore;
   /** Applies pending migrations (called at start). */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

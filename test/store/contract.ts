@@ -20,6 +20,7 @@ import {
 import type { AuditRecord, CommandRecord, Store } from "../../src/store/ports.js";
 import { isStoreError } from "../../src/store/store-error.js";
 import { federationContract } from "./federation-contract.js";
+import { outboxContract } from "./outbox-contract.js";
 import { T0, alarm, device, reading, trip, user, zone } from "./records.js";
 
 export interface StoreHarness {
@@ -954,4 +955,5 @@ export function storeContract(h: StoreHarness): void {
   });
 
   federationContract(h);
+  outboxContract(h);
 }

@@ -284,4 +284,44 @@ CREATE TABLE partner_nonces (
 CREATE INDEX partner_nonces_expiry ON partner_nonces (expires_at_ms);
 `,
   },
+  {
+    version: 3,
+    name: "outbox and webhook subscriptions",
+    sql: `
+CREATE TABLE outbox (
+  id bigserial PRIMARY KEY,
+  kind text NOT NULL,
+  destination text NOT NULL,
+  ordering_key text,
+  company_id text,
+  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'discarded')),
+  attempts bigint NOT NULL,
+  next_attempt_at_ms bigint NOT NULL,
+  leased_until_ms bigint NOT NULL,
+  created_at_ms bigint NOT NULL,
+  updated_at_ms bigint NOT NULL,
+  payload text NOT NULL,
+  last_attempt_at_ms bigint,
+  last_error text,
+  last_status_code bigint,
+  delivered_at_ms bigint,
+  dead_at_ms bigint,
+  discarded_by text
+);
+-- Claiming: the due pending messages; the head check: earlier undelivered ones of the same key.
+CREATE INDEX outbox_due ON outbox (next_attempt_at_ms, id) WHERE status = 'pending';
+CREATE INDEX outbox_key ON outbox (destination, ordering_key, id) WHERE status IN ('pending', 'dead');
+CREATE INDEX outbox_status ON outbox (status, id);
+
+CREATE TABLE subscriptions (
+  id text PRIMARY KEY,
+  owner_id text NOT NULL,
+  company_id text,
+  status text NOT NULL CHECK (status IN ('active', 'deleted')),
+  created_at_ms bigint NOT NULL,
+  sealed_secret bytea,
+  doc text NOT NULL
+);
+`,
+  },
 ]);

@@ -3,6 +3,7 @@
  * transaction-scoped advisory lock taken before the head is read, so two appends never chain onto
  * the same record. `verify` reads the whole chain through a cursor, in seq order.
  */
+import type pg from "pg";
 import { AuditChainVerifier, nextAuditRecord } from "../audit-chain.js";
 import { AUDIT_COLUMNS, auditFromRow, auditParams, type Row } from "../rows.js";
 import type { AuditEntry, AuditLog, AuditRecord, AuditVerification } from "../ports.js";
@@ -14,6 +15,34 @@ const SELECT = `SELECT ${AUDIT_COLUMNS.join(", ")} FROM audit_log`;
 const AUDIT_LOCK = 0x5357_4155_4454;
 const VERIFY_BATCH = 5000;
 
+/** Chains `entries` onto the log inside the caller's transaction on `c` (see PgDb.transaction). */
+export async function appendAuditIn(
+  db: PgDb,
+  c: pg.PoolClient,
+  entries: readonly AuditEntry[],
+): Promise<AuditRecord[]> {
+  if (entries.length === 0) return [];
+  await db.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK], c);
+  const { rows } = await db.query<{ seq: number; hash: string }>(
+    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    [],
+    c,
+  );
+  let head: { seq: number; hash: string } | undefined = rows[0];
+  const records: AuditRecord[] = [];
+  for (const entry of entries) {
+    const record = nextAuditRecord(head, entry);
+    await db.query(
+      `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (${placeholders(AUDIT_COLUMNS.length)})`,
+      auditParams(record),
+      c,
+    );
+    records.push(record);
+    head = record;
+  }
+  return records;
+}
+
 export class PgAudit implements AuditLog {
   constructor(private readonly db: PgDb) {}
 
@@ -22,27 +51,7 @@ export class PgAudit implements AuditLog {
   }
 
   appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
-    return this.db.transaction(async (c) => {
-      await this.db.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK], c);
-      const { rows } = await this.db.query<{ seq: number; hash: string }>(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-        [],
-        c,
-      );
-      let head: { seq: number; hash: string } | undefined = rows[0];
-      const records: AuditRecord[] = [];
-      for (const entry of entries) {
-        const record = nextAuditRecord(head, entry);
-        await this.db.query(
-          `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (${placeholders(AUDIT_COLUMNS.length)})`,
-          auditParams(record),
-          c,
-        );
-        records.push(record);
-        head = record;
-      }
-      return records;
-    });
+    return this.db.transaction((c) => appendAuditIn(this.db, c, entries));
   }
 
   async list(

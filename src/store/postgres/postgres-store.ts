@@ -18,6 +18,7 @@ import { PgDb } from "./pg-db.js";
 import { PgReadings, type AppendMethod } from "./pg-readings.js";
 import { PgDevices, PgZones } from "./pg-registry.js";
 import { PgFederation } from "./pg-federation.js";
+import { PgOutbox, PgSubscriptions } from "./pg-outbox.js";
 import { PgCommands, PgTrips } from "./pg-trips.js";
 import { Retention, type PartitionExport, type RetentionResult } from "./retention.js";
 
@@ -62,6 +63,8 @@ export class PostgresStore implements AdminStore {
   readonly access: PgAccess;
   readonly engineState: PgEngineState;
   readonly federation: PgFederation;
+  readonly outbox: PgOutbox;
+  readonly subscriptions: PgSubscriptions;
   readonly partitions: Partitions;
   private readonly retention: Retention;
   private closed = false;
@@ -85,6 +88,8 @@ export class PostgresStore implements AdminStore {
     this.access = new PgAccess(db);
     this.engineState = new PgEngineState(db);
     this.federation = new PgFederation(db);
+    this.outbox = new PgOutbox(db);
+    this.subscriptions = new PgSubscriptions(db);
     this.retention = new Retention(db, this.partitions);
   }
 

@@ -264,4 +264,45 @@ CREATE TABLE partner_nonces (
 CREATE INDEX partner_nonces_expiry ON partner_nonces (expires_at_ms);
 `,
   },
+  {
+    version: 3,
+    name: "outbox and webhook subscriptions",
+    sql: `
+-- AUTOINCREMENT: ids are never reused after a purge (they order messages and page the admin view).
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  ordering_key TEXT,
+  company_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'discarded')),
+  attempts INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER NOT NULL,
+  leased_until_ms INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  last_attempt_at_ms INTEGER,
+  last_error TEXT,
+  last_status_code INTEGER,
+  delivered_at_ms INTEGER,
+  dead_at_ms INTEGER,
+  discarded_by TEXT
+) STRICT;
+-- Claiming: the due pending messages; the head check: earlier undelivered ones of the same key.
+CREATE INDEX outbox_due ON outbox (next_attempt_at_ms, id) WHERE status = 'pending';
+CREATE INDEX outbox_key ON outbox (destination, ordering_key, id) WHERE status IN ('pending', 'dead');
+CREATE INDEX outbox_status ON outbox (status, id);
+
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  company_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deleted')),
+  created_at_ms INTEGER NOT NULL,
+  sealed_secret BLOB,
+  doc TEXT NOT NULL
+) STRICT;
+`,
+  },
 ]);

@@ -9,6 +9,23 @@ import type { SqliteDb } from "./sqlite-db.js";
 
 const SELECT = `SELECT ${AUDIT_COLUMNS.join(", ")} FROM audit_log`;
 
+/** Chains `entries` onto the log inside the caller's write transaction (see SqliteDb.write). */
+export function appendAuditNow(s: SqliteDb, entries: readonly AuditEntry[]): AuditRecord[] {
+  let head = s.stmt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as
+    { seq: number; hash: string } | undefined;
+  const insert = s.stmt(
+    `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const records: AuditRecord[] = [];
+  for (const entry of entries) {
+    const record = nextAuditRecord(head, entry);
+    insert.run(auditParams(record));
+    records.push(record);
+    head = record;
+  }
+  return records;
+}
+
 export class SqliteAudit implements AuditLog {
   constructor(private readonly s: SqliteDb) {}
 
@@ -17,21 +34,7 @@ export class SqliteAudit implements AuditLog {
   }
 
   appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
-    return this.s.write(() => {
-      let head = this.s.stmt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as
-        { seq: number; hash: string } | undefined;
-      const insert = this.s.stmt(
-        `INSERT INTO audit_log (${AUDIT_COLUMNS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const records: AuditRecord[] = [];
-      for (const entry of entries) {
-        const record = nextAuditRecord(head, entry);
-        insert.run(auditParams(record));
-        records.push(record);
-        head = record;
-      }
-      return records;
-    });
+    return this.s.write(() => appendAuditNow(this.s, entries));
   }
 
   list(

@@ -20,6 +20,7 @@ import { packRows, PART_READINGS, type SqliteReadings } from "./sqlite-readings.
 import type { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import type { SqliteFederation } from "./sqlite-federation.js";
+import type { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
 import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
 
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
@@ -58,6 +59,8 @@ export class SqliteStore implements AdminStore {
   readonly access: SqliteAccess;
   readonly engineState: SqliteEngineState;
   readonly federation: SqliteFederation;
+  readonly outbox: SqliteOutbox;
+  readonly subscriptions: SqliteSubscriptions;
   private closed = false;
   private readonly parts: SqliteSubStores;
 
@@ -77,6 +80,8 @@ export class SqliteStore implements AdminStore {
       access: this.access,
       engineState: this.engineState,
       federation: this.federation,
+      outbox: this.outbox,
+      subscriptions: this.subscriptions,
     } = this.parts);
   }
 

@@ -16,6 +16,7 @@ import { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteStore } from "./sqlite-store.js";
 import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import { SqliteFederation } from "./sqlite-federation.js";
+import { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
 
 /** The parts, as the store exposes them. */
 export type SqliteSubStores = Pick<
@@ -30,6 +31,8 @@ export type SqliteSubStores = Pick<
   | "access"
   | "engineState"
   | "federation"
+  | "outbox"
+  | "subscriptions"
 >;
 
 export function subStores(s: SqliteDb): SqliteSubStores {
@@ -44,6 +47,8 @@ export function subStores(s: SqliteDb): SqliteSubStores {
     access: new SqliteAccess(s),
     engineState: new SqliteEngineState(s),
     federation: new SqliteFederation(s),
+    outbox: new SqliteOutbox(s),
+    subscriptions: new SqliteSubscriptions(s),
   };
 }
 
@@ -69,6 +74,8 @@ export const WRITE_METHODS: {
   access: ["putCompany", "putUser", "putSession", "revokeSession", "putApiKey"],
   engineState: ["set"],
   federation: ["putInstanceKeys", "putPartner", "useNonce"],
+  outbox: ["enqueue", "claim", "settle", "redeliver", "discard", "purge"],
+  subscriptions: ["put"],
 };
 
 /** "part.method", as posted to the writer thread. */
