@@ -76,6 +76,15 @@ export const ERROR_CODES = {
     status: 429,
     description: "Too many failed logins for this user or address; retry after the delay given.",
   },
+  WRONG_PASSWORD: {
+    status: 401,
+    description: "The current password given to confirm a change is wrong; the session itself stays valid.",
+  },
+  WEAK_PASSWORD: {
+    status: 400,
+    description:
+      "A new password breaks the password policy: too short or too long, common or breached, repetitive or sequential, or containing the user's or the service's name.",
+  },
   COMMAND_REFUSED: {
     status: 409,
     description: "The engine refused the trip command (arm, disarm, cancel) in the trip's current state.",

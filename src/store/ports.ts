@@ -423,6 +423,8 @@ export interface AccessStore {
   putSession(session: SessionRecord): Promise<void>;
   session(tokenHash: string): Promise<SessionRecord | undefined>;
   revokeSession(tokenHash: string, atMs: number): Promise<void>;
+  /** Revokes every live session of a user (a password change, disabling), but `exceptTokenHash`. */
+  revokeUserSessions(userId: string, atMs: number, exceptTokenHash?: string): Promise<void>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   apiKey(id: string): Promise<ApiKeyRecord | undefined>;
   apiKeys(): Promise<ApiKeyRecord[]>;

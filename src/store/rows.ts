@@ -3,6 +3,7 @@
  * back absent (not undefined members); JSON fields are canonical JSON text; booleans are whatever
  * the dialect binds (0/1 in SQLite, boolean in PostgreSQL).
  */
+import { usernameKey } from "../core/identity/username.js";
 import { checkDedupKey } from "./dedup-key.js";
 import { fromJsonText, storedJsonText, toJsonText } from "./json-value.js";
 import type {
@@ -602,11 +603,6 @@ export const USER_COLUMNS = [
   "created_at_ms",
   "updated_at_ms",
 ] as const;
-
-/** The case-insensitive form of a login name. */
-export function usernameKey(username: string): string {
-  return username.normalize("NFKC").toLowerCase();
-}
 
 export function userParams(u: UserRecord, b: BindBool): unknown[] {
   return [

@@ -148,12 +148,14 @@ describe("authentication", () => {
       token,
       body: { currentPassword: "not it at all", newPassword: "a brand new passphrase" },
     });
-    assert.equal(wrong.statusCode, 403);
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(wrong.json<ErrorJson>().code, "WRONG_PASSWORD");
     const short = await h.request("POST", "/api/v1/auth/password", {
       token,
       body: { currentPassword: PASSWORD, newPassword: "short" },
     });
     assert.equal(short.statusCode, 400);
+    assert.equal(short.json<ErrorJson>().code, "WEAK_PASSWORD");
     const ok = await h.request("POST", "/api/v1/auth/password", {
       token,
       body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase" },

@@ -69,7 +69,7 @@ describe("seeding", () => {
     try {
       await assert.rejects(
         ensureAdmin(other, { adminUsername: "admin", adminPassword: "short" }, clock, new Lines()),
-        /at least 12/,
+        /at least 15/,
       );
       const made = await ensureAdmin(
         other,

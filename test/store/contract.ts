@@ -852,6 +852,8 @@ export function storeContract(h: StoreHarness): void {
       assert.deepEqual(await store.access.user("u1"), officer);
       assert.equal((await store.access.userByName("anna.muster"))?.id, "u1");
       assert.equal((await store.access.userByName("ANNA.MUSTER"))?.id, "u1");
+      // Fullwidth look-alikes are the same name (NFKC), as for the login throttle.
+      assert.equal((await store.access.userByName("\uff21\uff2e\uff2e\uff21.muster"))?.id, "u1");
       assert.equal(await store.access.userByName("nobody"), undefined);
       await assert.rejects(store.access.putUser(user("u3", "BOB")), rejectsWith("STORE_CONFLICT"));
       await store.access.putUser({ ...officer, displayName: "Anna M." });
@@ -873,6 +875,22 @@ export function storeContract(h: StoreHarness): void {
       await store.access.revokeSession(session.tokenHash, T0 + 20);
       assert.deepEqual(await store.access.session(session.tokenHash), { ...session, revokedAtMs: T0 + 10 });
       await store.access.revokeSession("unknown", T0);
+      // A password change ends the user's other sessions, not the one that made it, nor others' sessions.
+      const keep = { ...session, tokenHash: "a1".repeat(32), createdAtMs: T0 + 1 };
+      const other = { ...session, tokenHash: "a2".repeat(32), createdAtMs: T0 + 2 };
+      const bobs = { ...session, tokenHash: "a3".repeat(32), userId: "u2" };
+      for (const s of [keep, other, bobs]) await store.access.putSession(s);
+      await store.access.revokeUserSessions("u1", T0 + 30, keep.tokenHash);
+      assert.deepEqual(await store.access.session(keep.tokenHash), keep);
+      assert.deepEqual(await store.access.session(other.tokenHash), { ...other, revokedAtMs: T0 + 30 });
+      assert.deepEqual(await store.access.session(bobs.tokenHash), bobs);
+      assert.equal(
+        (await store.access.session(session.tokenHash))?.revokedAtMs,
+        T0 + 10,
+        "kept its first revocation",
+      );
+      await store.access.revokeUserSessions("u1", T0 + 40);
+      assert.equal((await store.access.session(keep.tokenHash))?.revokedAtMs, T0 + 40);
       await assert.rejects(
         store.access.putSession({ ...session, tokenHash: "cd".repeat(32), userId: "ghost" }),
         rejectsWith("UNKNOWN_REFERENCE"),

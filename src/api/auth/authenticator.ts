@@ -7,7 +7,8 @@ import { SealwatchError } from "../../core/errors.js";
 import type { Clock } from "../../monitor/clock.js";
 import type { AccessStore, UserRecord } from "../../store/ports.js";
 import { LoginThrottle } from "./login-throttle.js";
-import { dummyHash, verifyPassword } from "./passwords.js";
+import { dummyHash, hashPassword, verifyPassword } from "./passwords.js";
+import { checkPassword } from "./password-policy.js";
 import type { Principal } from "./policy.js";
 import { isSessionToken, newSessionToken, parseApiKey, sameHash, sha256Hex } from "./tokens.js";
 
@@ -34,11 +35,7 @@ export class Authenticator {
   /** Checks a username and password; throttled, and every failure logged with the address. */
   async login(username: string, password: string, address: string, log: LoginLogger): Promise<LoginResult> {
     const now = this.clock.nowMs();
-    const waitMs = this.throttle.waitMs(username, address, now);
-    if (waitMs > 0) {
-      log.warn({ username, address, waitMs }, "login throttled after repeated failures");
-      throw new LoginThrottledError(Math.ceil(waitMs / 1000));
-    }
+    this.checkThrottle(username, address, now, log, "login");
     const user = await this.access.userByName(username);
     // The hash is checked even for an unknown user, so that timing does not tell which names exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
@@ -61,6 +58,60 @@ export class Authenticator {
     await this.access.putSession({ tokenHash: hash, userId: user.id, createdAtMs: now, expiresAtMs });
     log.info({ username: user.username, userId: user.id, address }, "login");
     return { token, expiresAtMs, user };
+  }
+
+  /**
+   * Changes a user's own password. The current password is a guess like a login's, so it is
+   * throttled with the same counters (per user and per address): a stolen session cannot be used to
+   * find the password. A wrong one answers WRONG_PASSWORD (401), a throttled attempt LOGIN_THROTTLED
+   * (429). On success every other session of the user ends; the one used stays.
+   */
+  async changePassword(
+    principal: Principal,
+    change: { readonly currentPassword: string; readonly newPassword: string },
+    address: string,
+    log: LoginLogger,
+  ): Promise<UserRecord> {
+    if (principal.kind !== "user") throw new SealwatchError("FORBIDDEN", "an API key has no password");
+    const user = await this.access.user(principal.id);
+    if (user === undefined || user.disabled)
+      throw new SealwatchError("UNAUTHENTICATED", "the session's user is disabled; log in again");
+    const now = this.clock.nowMs();
+    this.checkThrottle(user.username, address, now, log, "password change");
+    if (!(await verifyPassword(change.currentPassword, user.passwordHash))) {
+      const failures = this.throttle.failed(user.username, address, now);
+      log.warn(
+        { username: user.username, address, failures },
+        "password change with a wrong current password",
+      );
+      throw new SealwatchError("WRONG_PASSWORD", "the current password is wrong");
+    }
+    this.throttle.succeeded(user.username);
+    if (change.newPassword === change.currentPassword)
+      throw new SealwatchError("WEAK_PASSWORD", "the new password is the current one");
+    checkPassword(change.newPassword, [user.username, user.displayName]);
+    const changed: UserRecord = {
+      ...user,
+      passwordHash: await hashPassword(change.newPassword),
+      updatedAtMs: now,
+    };
+    await this.access.putUser(changed);
+    await this.access.revokeUserSessions(user.id, now, principal.sessionHash);
+    log.info({ username: user.username, userId: user.id, address }, "password changed; other sessions ended");
+    return changed;
+  }
+
+  private checkThrottle(
+    username: string,
+    address: string,
+    nowMs: number,
+    log: LoginLogger,
+    what: string,
+  ): void {
+    const waitMs = this.throttle.waitMs(username, address, nowMs);
+    if (waitMs <= 0) return;
+    log.warn({ username, address, waitMs }, `${what} throttled after repeated failures`);
+    throw new LoginThrottledError(Math.ceil(waitMs / 1000));
   }
 
   /** The caller named by an `Authorization: Bearer ...` header; UNAUTHENTICATED otherwise. */

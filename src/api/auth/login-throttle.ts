@@ -4,6 +4,7 @@
  * refused before its password is checked, so waiting is the only way on. Memory is bounded: entries
  * expire after a quiet day and the oldest go first when the table is full.
  */
+import { usernameKey } from "../../core/identity/username.js";
 
 export interface ThrottleOptions {
   /** Failures allowed for one username before waits begin. */
@@ -82,8 +83,9 @@ export class LoginThrottle {
   }
 }
 
+/** Keyed by the one username comparison form, so a look-alike spelling is the same user. */
 function userKey(username: string): string {
-  return `u:${username.toLowerCase()}`;
+  return `u:${usernameKey(username)}`;
 }
 
 function addressKey(address: string): string {

@@ -11,9 +11,6 @@ const P = 1;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
-/** Shortest password accepted when one is set. */
-export const MIN_PASSWORD_LENGTH = 12;
-
 function derive(password: string, salt: Buffer, options: ScryptOptions, keyBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize("NFC"), salt, keyBytes, options, (error, key) =>

@@ -9,7 +9,8 @@ import { principalOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { Id, IdParams, NoContent, Strict, StringEnum, withErrors } from "../schemas/common.js";
 import { ROLE_VALUES } from "../schemas/views.js";
-import { USERNAME_PATTERN, checkPassword, checkScope, createUser } from "../services/users.js";
+import { checkPassword } from "../auth/password-policy.js";
+import { USERNAME_PATTERN, checkScope, createUser } from "../services/users.js";
 import { apiKeyView, companyView, userView } from "../views.js";
 
 const CompanyBody = Strict({
@@ -159,7 +160,8 @@ export function adminRoutes(app: ApiApp, ctx: ApiContext): void {
       const companyId = patch.companyId === null ? undefined : (patch.companyId ?? user.companyId);
       const offices = patch.offices ?? user.offices;
       await checkScope(ctx.store, role, companyId, offices);
-      if (patch.password !== undefined) checkPassword(patch.password);
+      if (patch.password !== undefined)
+        checkPassword(patch.password, [user.username, patch.displayName ?? user.displayName]);
       const now = ctx.now();
       const { companyId: _c, offices: _o, ...rest } = user;
       const next: UserRecord = {
@@ -173,6 +175,9 @@ export function adminRoutes(app: ApiApp, ctx: ApiContext): void {
         updatedAtMs: now,
       };
       await ctx.store.access.putUser(next);
+      // A new password or disabling ends every session: none comes back if the user is re-enabled.
+      if (patch.password !== undefined || patch.disabled === true)
+        await ctx.store.access.revokeUserSessions(user.id, now);
       const { password: _p, ...shown } = patch;
       await ctx.store.audit.append({
         atMs: now,

@@ -1,13 +1,10 @@
 /** Login (session tokens), logout, the caller, and changing one's own password. */
 import { Type } from "@fastify/type-provider-typebox";
-import { SealwatchError } from "../../core/errors.js";
-import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
 import { NoContent, Strict, withErrors } from "../schemas/common.js";
 import { ROLE_VALUES } from "../schemas/views.js";
 import { StringEnum } from "../schemas/common.js";
-import { checkPassword } from "../services/users.js";
 import { iso, userView } from "../views.js";
 
 const LoginBody = Strict({
@@ -98,34 +95,29 @@ export function authRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     "/auth/password",
     {
-      config: { permission: "self" },
+      config: {
+        permission: "self",
+        rateLimit: { max: ctx.deps.config.loginRateLimitPerMin, timeWindow: 60_000 },
+      },
       schema: {
         tags: ["auth"],
-        summary: "Change one's own password (users, not API keys)",
+        summary: "Change one's own password (users, not API keys); ends the user's other sessions",
+        description:
+          "A wrong current password answers 401 WRONG_PASSWORD and counts as a failed login for the user and the address; after repeated failures 429 LOGIN_THROTTLED with Retry-After. A new password that breaks the policy answers 400 WEAK_PASSWORD naming the rule.",
         body: PasswordBody,
         response: withErrors({ 204: NoContent }),
       },
     },
     async (request, reply) => {
       const p = principalOf(request);
-      if (p.kind !== "user") throw new SealwatchError("FORBIDDEN", "an API key has no password");
-      const user = await ctx.store.access.user(p.id);
-      if (user === undefined) throw new SealwatchError("UNAUTHENTICATED", "the user no longer exists");
-      if (!(await verifyPassword(request.body.currentPassword, user.passwordHash)))
-        throw new SealwatchError("FORBIDDEN", "the current password is wrong");
-      checkPassword(request.body.newPassword);
-      const now = ctx.now();
-      await ctx.store.access.putUser({
-        ...user,
-        passwordHash: await hashPassword(request.body.newPassword),
-        updatedAtMs: now,
-      });
+      const user = await ctx.auth.changePassword(p, request.body, request.ip, request.log);
       await ctx.store.audit.append({
-        atMs: now,
+        atMs: user.updatedAtMs,
         actor: p.actor,
         action: "user.password",
         subjectType: "user",
         subjectId: user.id,
+        details: { otherSessionsEnded: true },
       });
       return reply.code(204).send(null);
     },

@@ -3,9 +3,11 @@
  * start, the demo's seed). Traders and carriers belong to a company; officers to one or more offices.
  */
 import { SealwatchError } from "../../core/errors.js";
+import { usernameKey } from "../../core/identity/username.js";
 import type { Clock } from "../../monitor/clock.js";
 import type { Role, Store, UserRecord } from "../../store/ports.js";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/passwords.js";
+import { checkPassword } from "../auth/password-policy.js";
+import { hashPassword } from "../auth/passwords.js";
 
 export interface NewUser {
   readonly username: string;
@@ -17,14 +19,6 @@ export interface NewUser {
 }
 
 export const USERNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
-
-export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    throw new SealwatchError(
-      "INVALID_DEFINITION",
-      `a password has at least ${MIN_PASSWORD_LENGTH} characters`,
-    );
-}
 
 /** Checks that the role's scope is given and exists: a company for traders, offices for officers. */
 export async function checkScope(
@@ -56,9 +50,9 @@ export async function checkScope(
 }
 
 export async function createUser(store: Store, clock: Clock, input: NewUser): Promise<UserRecord> {
-  checkPassword(input.password);
+  checkPassword(input.password, [input.username, input.displayName]);
   await checkScope(store, input.role, input.companyId, input.offices);
-  const id = input.username.toLowerCase();
+  const id = usernameKey(input.username);
   if (
     (await store.access.userByName(input.username)) !== undefined ||
     (await store.access.user(id)) !== undefined

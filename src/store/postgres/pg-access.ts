@@ -11,9 +11,9 @@ import {
   sessionParams,
   userFromRow,
   userParams,
-  usernameKey,
   type Row,
 } from "../rows.js";
+import { usernameKey } from "../../core/identity/username.js";
 import type {
   AccessStore,
   ApiKeyRecord,
@@ -100,6 +100,13 @@ export class PgAccess implements AccessStore {
     await this.db.query(
       "UPDATE sessions SET revoked_at_ms = $2 WHERE token_hash = $1 AND revoked_at_ms IS NULL",
       [tokenHash, atMs],
+    );
+  }
+
+  async revokeUserSessions(userId: string, atMs: number, exceptTokenHash?: string): Promise<void> {
+    await this.db.query(
+      "UPDATE sessions SET revoked_at_ms = $2 WHERE user_id = $1 AND revoked_at_ms IS NULL AND token_hash <> $3",
+      [userId, atMs, exceptTokenHash ?? ""],
     );
   }
 

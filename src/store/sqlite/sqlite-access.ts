@@ -11,9 +11,9 @@ import {
   sessionParams,
   userFromRow,
   userParams,
-  usernameKey,
   type Row,
 } from "../rows.js";
+import { usernameKey } from "../../core/identity/username.js";
 import type {
   AccessStore,
   ApiKeyRecord,
@@ -99,6 +99,16 @@ export class SqliteAccess implements AccessStore {
       this.s
         .stmt("UPDATE sessions SET revoked_at_ms = ? WHERE token_hash = ? AND revoked_at_ms IS NULL")
         .run(atMs, tokenHash);
+    });
+  }
+
+  revokeUserSessions(userId: string, atMs: number, exceptTokenHash?: string): Promise<void> {
+    return this.s.write(() => {
+      this.s
+        .stmt(
+          "UPDATE sessions SET revoked_at_ms = ? WHERE user_id = ? AND revoked_at_ms IS NULL AND token_hash <> ?",
+        )
+        .run(atMs, userId, exceptTokenHash ?? "");
     });
   }
 

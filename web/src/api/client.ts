@@ -1,6 +1,6 @@
 /**
  * The dashboard's HTTP client: the session token in sessionStorage (gone when the tab closes),
- * `{ code, message }` errors as ApiError, and a 401 anywhere ends the session.
+ * `{ code, message }` errors as ApiError, and a 401 UNAUTHENTICATED anywhere ends the session.
  */
 
 const TOKEN_KEY = "sealwatch.token";
@@ -58,7 +58,9 @@ export async function api<T>(
       code?: string;
       message?: string;
     };
-    if (response.status === 401 && path !== "/auth/login") onUnauthenticated?.();
+    // Only an invalid credential ends the session (not, say, a wrong current password).
+    if (response.status === 401 && body.code === "UNAUTHENTICATED" && path !== "/auth/login")
+      onUnauthenticated?.();
     throw new ApiError(
       response.status,
       body.code ?? `HTTP_${response.status}`,
