@@ -71,7 +71,7 @@ export const WRITE_METHODS: {
   commands: ["append", "appendTick", "putDeviceCommand"],
   alarms: ["upsertMany", "act"],
   audit: ["appendMany"],
-  access: ["putCompany", "putUser", "putSession", "revokeSession", "putApiKey"],
+  access: ["putCompany", "putUser", "putSession", "revokeSession", "revokeUserSessions", "putApiKey"],
   engineState: ["set"],
   federation: ["putInstanceKeys", "putPartner", "useNonce"],
   outbox: ["enqueue", "claim", "settle", "redeliver", "discard", "purge"],
