@@ -29,6 +29,7 @@ import { dashboardRoutes } from "./routes/dashboard.js";
 import { deviceRoutes } from "./routes/devices.js";
 import { federationKeyRoutes } from "./routes/federation-keys.js";
 import { federationPartnerRoutes } from "./routes/federation-partners.js";
+import { dossierRoutes } from "./routes/dossier.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { streamRoutes } from "./routes/stream.js";
 import { systemRoutes } from "./routes/system.js";
@@ -221,6 +222,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);
       federationPartnerRoutes(scoped, context);
+      dossierRoutes(scoped, context);
       streamRoutes(scoped, context);
       await scoped.register(ingestRoutes(context));
     },

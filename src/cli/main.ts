@@ -6,6 +6,7 @@ import { auditCommand } from "./audit-command.js";
 import { UsageError, processIo, type Command, type CommandIo } from "./command.js";
 import { configCommand } from "./config-command.js";
 import { dbCommand } from "./db-command.js";
+import { dossierCommand } from "./dossier-command.js";
 import { decodeCommand } from "./decode-command.js";
 import { deviceKeyCommand } from "./device-key-command.js";
 import { demoCommand } from "./demo-command.js";
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   decodeCommand,
   dbCommand,
   auditCommand,
+  dossierCommand,
   gatewayCommand,
   deviceKeyCommand,
   serveCommand,

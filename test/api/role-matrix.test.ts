@@ -381,6 +381,14 @@ const ROWS: Row[] = [
   },
   {
     method: "GET",
+    route: "/api/v1/trips/:id/dossier",
+    allowed: all(200, ["admin", "supervisor", "officer"]),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "in_transit" })).tripId}/dossier`,
+    }),
+  },
+  {
+    method: "GET",
     route: "/api/v1/trips/:id/timeline",
     allowed: all(200, READERS),
     call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip({ stage: "armed" })).tripId}/timeline` }),
