@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
+import { createLogger } from "../server/logger.js";
 import { MemoryLiveBus } from "../bus/live-events.js";
 import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
@@ -90,7 +91,7 @@ export async function startGateway(
   options: { db?: string | undefined; http: boolean },
   io: CommandIo,
 ): Promise<RunningGateway | undefined> {
-  const logger = pino({ level: config.logLevel, base: { component: "gateway" } }, pino.destination(2));
+  const logger = createLogger(config.logLevel, pino.destination(2), { component: "gateway" });
   const target = options.db ?? config.databaseUrl ?? join(config.dataDir, "sealwatch.db");
   let store: OpenedStore;
   try {

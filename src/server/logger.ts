@@ -1,24 +1,30 @@
 /**
- * The structured (JSON) logs: one pino logger for the process, children per component. Bearer
- * tokens never reach the log: the Authorization header is not logged and `access_token` is cut
- * from logged URLs.
+ * The structured (JSON) logs: one pino logger for the process, children per component. No
+ * credential reaches the log (`log-redaction.ts`): every line's details, its message and the
+ * bindings of child loggers are searched for credential-named members in any spelling and for
+ * token-shaped values, and logged URLs lose credential parameters however their names are encoded.
  */
 import { pino, type DestinationStream, type Logger } from "pino";
+import { redactDetails, redactText, redactUrl } from "./log-redaction.js";
 
-/** A URL with its `access_token` query parameter hidden. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/g, "$1[redacted]");
-}
+export { redactUrl } from "./log-redaction.js";
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  base: Record<string, unknown> = { service: "sealwatch" },
+): Logger {
+  const logger = pino(
     {
       level,
-      base: { service: "sealwatch" },
+      base,
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: {
-        paths: ["req.headers.authorization", "headers.authorization", "token"],
-        censor: "[redacted]",
+      formatters: { log: (details) => redactDetails(details) as Record<string, unknown> },
+      hooks: {
+        logMethod(args: unknown[], method) {
+          const cleaned = args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg));
+          return method.apply(this, cleaned as Parameters<typeof method>);
+        },
       },
       serializers: {
         req(request: { method?: string; url?: string; ip?: string }) {
@@ -28,4 +34,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+  // Child bindings skip the formatters; every child (and its children) inherits this `child`.
+  // Taken unbound on purpose: called with each child as `this`, so grandchildren keep their chain.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const child = logger.child as unknown as (this: Logger, bindings: object, options?: object) => Logger;
+  Object.defineProperty(logger, "child", {
+    value(this: Logger, bindings: object, options?: object): Logger {
+      return child.call(this, redactDetails(bindings) as object, options);
+    },
+  });
+  return logger;
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LightMyRequestResponse as InjectResponse } from "fastify";
+import type { DestinationStream } from "pino";
 import { buildApp, type ApiApp, type ApiRoute } from "../../src/api/app.js";
 import type { ApiContext } from "../../src/api/context.js";
 import { ensureAdmin } from "../../src/api/seed.js";
@@ -150,7 +151,7 @@ export type TripStage = "declared" | "armed" | "in_transit" | "arrived";
 
 export async function createHarness(
   overrides: Partial<Record<ConfigName, unknown>> = {},
-  options: { busCapacity?: number } = {},
+  options: { busCapacity?: number; logs?: DestinationStream } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "sealwatch-api-"));
   const config = loadConfig({
@@ -176,7 +177,10 @@ export async function createHarness(
   const writer = new ReadingWriter(store.readings, { maxDelayMs: 1 });
   const bus = new MemoryLiveBus(options.busCapacity ?? 10_000);
   const host = await MonitorHost.open({ store, log: writer, bus, clock });
-  const logger = createLogger(process.env.SEALWATCH_TEST_LOG === "1" ? "debug" : "silent");
+  const logger =
+    options.logs === undefined
+      ? createLogger(process.env.SEALWATCH_TEST_LOG === "1" ? "debug" : "silent")
+      : createLogger("debug", options.logs);
   await ensureAdmin(store, config, clock, logger);
   const masterKey = randomBytes(32);
   const gateway = await Gateway.start({
