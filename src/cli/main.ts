@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { auditCommand } from "./audit-command.js";
 import { UsageError, processIo, type Command, type CommandIo } from "./command.js";
 import { configCommand } from "./config-command.js";
+import { conformanceCommand } from "./conformance-command.js";
 import { dbCommand } from "./db-command.js";
 import { dossierCommand } from "./dossier-command.js";
 import { decodeCommand } from "./decode-command.js";
@@ -18,6 +19,7 @@ import { simulateCommand } from "./simulate-command.js";
 const COMMANDS: readonly Command[] = [
   replayCommand,
   decodeCommand,
+  conformanceCommand,
   dbCommand,
   auditCommand,
   dossierCommand,
