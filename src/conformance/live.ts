@@ -31,8 +31,10 @@ export interface LiveOptions extends Omit<KitOptions, "source" | "generatedAtMs"
   readonly log: (line: string) => void;
   /** The time (tests share a simulated clock with their device). */
   readonly clock?: () => number;
-  /** Called once listening, with the port (tests listen on port 0). */
-  readonly onListening?: (port: number) => void;
+  /** Called once listening, with the port (tests listen on port 0, and start their device). */
+  readonly onListening?: (port: number) => void | Promise<void>;
+  /** Called after the steps, before the observation (tests: the device's last heartbeats). */
+  readonly afterSteps?: () => Promise<void>;
   /** Ends the observation early when it resolves (tests). */
   readonly until?: Promise<void>;
 }
@@ -288,7 +290,7 @@ export async function runLive(options: LiveOptions): Promise<ConformanceReport> 
   const open =
     options.protocol === "http" ? httpListener : options.protocol === "mqtt" ? mqttListener : tcpListener;
   const listener = await open(options, rec);
-  options.onListening?.(listener.port);
+  await options.onListening?.(listener.port);
   const timeoutMs = options.stepTimeoutS * 1000;
   const stop = options.until;
   try {
@@ -320,6 +322,7 @@ export async function runLive(options: LiveOptions): Promise<ConformanceReport> 
       await rec.waitFor(from, () => true, timeoutMs, stop);
       rec.record({ kind: "step", step: "outage", phase: "end", atMs: now() });
     }
+    await options.afterSteps?.();
     if (options.durationS > 0 && stop === undefined) {
       options.log(`Observing for ${options.durationS} s.`);
       await sleep(options.durationS * 1000);

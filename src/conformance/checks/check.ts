@@ -115,3 +115,19 @@ export function readingKey(r: NormalizedReading): string {
     r.batteryPct ?? "",
   ].join("|");
 }
+
+/**
+ * The device clock's offset from the kit's (ms to add to a device time), estimated from the frame
+ * that arrived closest to its own newest time: backlog and network delay only make a frame look
+ * older. Zero when arrival times are unknown. Windows of prompted steps are compared with device
+ * times through it, so a device whose clock is off fails the timestamp check only.
+ */
+export function clockOffsetMs(timeline: Timeline): number {
+  let best: number | undefined;
+  for (const f of timeline.frames) {
+    if (f.receivedAtMs === undefined || f.readings.length === 0) continue;
+    const lag = f.receivedAtMs - Math.max(...f.readings.map((r) => r.atMs));
+    if (Number.isFinite(lag) && (best === undefined || lag < best)) best = lag;
+  }
+  return best === undefined || best > 0 ? 0 : best;
+}

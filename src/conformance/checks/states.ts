@@ -6,7 +6,17 @@ import type { NormalizedReading } from "../../core/domain/reading.js";
 import { haversineM } from "../../core/geo/sphere.js";
 import type { StepId } from "../events.js";
 import type { StepWindow } from "../timeline.js";
-import { duration, inWindow, iso, readingsOf, result, stepsOf, type Check, type ReadingAt } from "./check.js";
+import {
+  clockOffsetMs,
+  duration,
+  inWindow,
+  iso,
+  readingsOf,
+  result,
+  stepsOf,
+  type Check,
+  type ReadingAt,
+} from "./check.js";
 
 /** Faster than this between two valid fixes, one of them is not a real fix. */
 const MAX_BELIEVABLE_KMH = 1000;
@@ -41,10 +51,12 @@ export const positionValidityCheck: Check = (t) => {
     previous = r;
   }
   const gnssOff = stepsOf(t, "gnss-off");
+  const offsetMs = clockOffsetMs(t);
   for (const step of gnssOff) {
     for (const r of positioned) {
       const during =
-        inWindow(r.frame, step) && (step.beginAtMs === undefined || r.reading.atMs >= step.beginAtMs);
+        inWindow(r.frame, step) &&
+        (step.beginAtMs === undefined || r.reading.atMs + offsetMs >= step.beginAtMs);
       if (during && r.reading.position!.valid) flag(r, "a fix flagged valid while the GNSS antenna was off");
     }
   }
@@ -114,10 +126,11 @@ const EXPECTATIONS: readonly Expectation[] = [
 ];
 
 /** The readings that arrived during a step and were made after it began. */
-function during(all: readonly ReadingAt[], step: StepWindow): ReadingAt[] {
+function during(all: readonly ReadingAt[], step: StepWindow, offsetMs: number): ReadingAt[] {
   return all.filter(
     (r) =>
-      inWindow(r.frame, step) && (step.beginAtMs === undefined || r.reading.atMs >= step.beginAtMs - 1000),
+      inWindow(r.frame, step) &&
+      (step.beginAtMs === undefined || r.reading.atMs + offsetMs >= step.beginAtMs - 1000),
   );
 }
 
@@ -131,7 +144,7 @@ export const sealStateCheck: Check = (t) => {
   for (const e of EXPECTATIONS) {
     for (const step of stepsOf(t, e.step)) {
       prompted++;
-      const seen = during(all, step);
+      const seen = during(all, step, clockOffsetMs(t));
       const hit = seen.find((r) => e.holds(r.reading));
       if (hit !== undefined) {
         passed.push(`${e.step}: frame #${hit.frame.index} shows ${e.what}`);
@@ -191,7 +204,7 @@ export const tamperTimeCheck: Check = (t, s) => {
     const first = all.find((r) => r.frame.order > step.beginOrder && r.reading.tamper === true);
     if (first === undefined) {
       findings.push(`${step.step}: no reading reported tampering`);
-      evidence.push(...during(all, step).map((r) => r.frame.index));
+      evidence.push(...during(all, step, clockOffsetMs(t)).map((r) => r.frame.index));
       continue;
     }
     evidence.push(first.frame.index);

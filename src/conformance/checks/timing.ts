@@ -4,7 +4,16 @@
  */
 import { EARLIEST_PLAUSIBLE_MS } from "../../protocols/plausibility.js";
 import type { ObservedFrame } from "../timeline.js";
-import { duration, iso, readingsOf, result, stepsOf, type Check, type ReadingAt } from "./check.js";
+import {
+  clockOffsetMs,
+  duration,
+  iso,
+  readingsOf,
+  result,
+  stepsOf,
+  type Check,
+  type ReadingAt,
+} from "./check.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -119,6 +128,7 @@ export const backlogCheck: Check = (t, s) => {
   let backlog: ReadingAt[];
   const findings: string[] = [];
   if (outages.length > 0) {
+    const offsetMs = clockOffsetMs(t);
     backlog = [];
     for (const o of outages) {
       const from = o.beginAtMs;
@@ -127,8 +137,8 @@ export const backlogCheck: Check = (t, s) => {
         (r) =>
           r.frame.order > o.beginOrder &&
           from !== undefined &&
-          r.reading.atMs >= from - tolMs &&
-          (to === undefined || r.reading.atMs <= to),
+          r.reading.atMs + offsetMs >= from - tolMs &&
+          (to === undefined || r.reading.atMs + offsetMs <= to),
       );
       if (replayed.length === 0)
         findings.push(
