@@ -176,7 +176,8 @@ export class ConformanceDevice {
     this.packets++;
     if (this.bad.has("bad-checksum") && this.options.protocol === "teltonika" && this.packets % 3 === 0) {
       await this.channel.write(this.frame(r, true));
-      await this.answer(NO_ANSWER_MS).catch(() => undefined);
+      // No answer comes for a refused packet: the device gives up on the connection and sends again.
+      await this.answer(NO_ANSWER_MS).catch(() => this.channel.reset("no answer"));
     }
     const frame = this.frame(r, false);
     const copies = this.bad.has("duplicate-frames") ? 2 : 1;
