@@ -130,6 +130,7 @@ export async function startGateway(
       config,
       masterKey: masterKey.key,
       logger,
+      forensicsDir: join(config.dataDir, "forensics"),
       ...(teltonikaIo === undefined ? {} : { teltonikaIo }),
       ...(options.http ? { http: { host: config.httpHost, port: config.httpPort } } : {}),
     });

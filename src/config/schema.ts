@@ -269,6 +269,52 @@ export const CONFIG_SCHEMA = {
     description:
       "A device frame not complete this long after its first byte closes the connection (slow drip).",
   },
+  deviceLoginTimeoutS: {
+    env: "SEALWATCH_DEVICE_LOGIN_TIMEOUT_S",
+    type: "integer",
+    default: 30,
+    min: 1,
+    description:
+      "A device connection that has not named a registered device this long after opening is closed.",
+  },
+  maxPreLoginConnectionsPerAddress: {
+    env: "SEALWATCH_MAX_PRE_LOGIN_CONNECTIONS_PER_ADDRESS",
+    type: "integer",
+    default: 50,
+    min: 1,
+    description:
+      "Device connections not yet logged in from one IP address, at most (logged-in ones are not limited: mobile networks share addresses).",
+  },
+  deviceMaxFramesPerS: {
+    env: "SEALWATCH_DEVICE_MAX_FRAMES_PER_S",
+    type: "integer",
+    default: 1_000,
+    min: 1,
+    description:
+      "Frame budget of one device connection (pings included); above it the connection is read more slowly.",
+  },
+  deviceMaxBytesPerS: {
+    env: "SEALWATCH_DEVICE_MAX_BYTES_PER_S",
+    type: "integer",
+    default: 262_144,
+    min: 1024,
+    description: "Byte budget of one device connection; above it the connection is read more slowly.",
+  },
+  deviceOverBudgetCloseS: {
+    env: "SEALWATCH_DEVICE_OVER_BUDGET_CLOSE_S",
+    type: "integer",
+    default: 10,
+    min: 1,
+    description: "A device connection held back by its budget this long without a break is closed.",
+  },
+  forensicsMaxFileBytes: {
+    env: "SEALWATCH_FORENSICS_MAX_FILE_BYTES",
+    type: "integer",
+    default: 16_777_216,
+    min: 4096,
+    description:
+      "Refused frames are kept in dataDir/forensics/rejected-frames.jsonl, rotated at this size (one previous file kept).",
+  },
   mqttClientId: {
     env: "SEALWATCH_MQTT_CLIENT_ID",
     type: "string",

@@ -26,6 +26,11 @@ export const ERROR_CODES = {
     status: 500,
     description: "The database was migrated by a newer Sealwatch than this one.",
   },
+  READING_REFUSED: {
+    status: 422,
+    description:
+      "A reading holds a value the store cannot keep (see the message); it is refused, not retried.",
+  },
   STORE_FAILED: { status: 500, description: "The database reported an unexpected error." },
   UNAUTHENTICATED: {
     status: 401,

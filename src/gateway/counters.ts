@@ -28,6 +28,8 @@ export type RejectReason =
   | "slow_frame"
   /** The store could not take the readings: no acknowledgement, the device sends them again. */
   | "store_failed"
+  /** A reading holds a value the store cannot keep (READING_REFUSED): dropped, the frame answered. */
+  | "unstorable"
   /** A device that must sign its messages sent one unsigned. */
   | "unsigned"
   /** The envelope names a key the device does not have. */
@@ -61,6 +63,7 @@ const REASONS: Readonly<Record<RejectReason, true>> = {
   identity_mismatch: true,
   slow_frame: true,
   store_failed: true,
+  unstorable: true,
   unsigned: true,
   unknown_key: true,
   retired_key: true,
@@ -84,7 +87,15 @@ export type CloseReason =
   | "refused_login"
   | "identity_mismatch"
   | "socket_error"
-  | "shutdown";
+  | "shutdown"
+  /** A frame went unanswered with later frames behind it: their answers would be taken for its. */
+  | "unanswered_frame"
+  /** No login (no accepted frame naming a device) within `deviceLoginTimeoutS`. */
+  | "login_timeout"
+  /** Too many connections not yet logged in from the peer's address, or the listener is full. */
+  | "too_many_connections"
+  /** The device sent more than its frame or byte budget for `deviceOverBudgetCloseS` on end. */
+  | "over_budget";
 
 export interface CountersSnapshot {
   readonly framesReceived: Readonly<Record<string, number>>;

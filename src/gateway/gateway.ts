@@ -14,7 +14,9 @@ import { DeviceCommands, type UnlockRequest, type UnlockResult } from "./command
 import { createIngestContext, type IngestContext } from "./context.js";
 import type { CountersSnapshot, GatewayCounters } from "./counters.js";
 import { ingestRoutes, type GatewayPrincipal } from "./http/ingest-routes.js";
+import { ForensicsLog } from "./forensics.js";
 import { silentGatewayLogger, type GatewayLogger } from "./logger.js";
+import { RejectionLog } from "./rejection-log.js";
 import { EmbeddedBroker } from "./mqtt/embedded-broker.js";
 import { ExternalSubscriber } from "./mqtt/external-subscriber.js";
 import type { ReadingSink } from "./sink.js";
@@ -47,6 +49,12 @@ export type GatewayConfig = Pick<
   | "maxDeviceConnections"
   | "maxFramesInFlight"
   | "ingestBodyLimitBytes"
+  | "deviceLoginTimeoutS"
+  | "maxPreLoginConnectionsPerAddress"
+  | "deviceMaxFramesPerS"
+  | "deviceMaxBytesPerS"
+  | "deviceOverBudgetCloseS"
+  | "forensicsMaxFileBytes"
 >;
 
 export interface GatewayOptions {
@@ -59,6 +67,8 @@ export interface GatewayOptions {
   readonly nowMs?: () => number;
   /** Teltonika IO mappings per device model (configuration file `teltonikaIoMappingFile`). */
   readonly teltonikaIo?: TeltonikaIoMappingTable;
+  /** Folder where refused frames are kept for forensics (memory only when absent). */
+  readonly forensicsDir?: string;
   /** Serve the HTTP ingest routes on their own server, under /api/v1 (the standalone gateway). */
   readonly http?: {
     readonly host: string;
@@ -90,6 +100,9 @@ export class Gateway {
     private readonly subscriber: ExternalSubscriber | undefined,
     private readonly http: FastifyInstance | undefined,
     private readonly httpPort: number | undefined,
+    /** Refused frames kept for forensics (the newest in memory, all in the folder when given). */
+    readonly forensics: ForensicsLog,
+    readonly rejections: RejectionLog,
   ) {}
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -116,7 +129,15 @@ export class Gateway {
       maxBadFrames: config.maxBadFrames,
       idleTimeoutMs: config.deviceIdleTimeoutS * 1000,
       frameTimeoutMs: config.deviceFrameTimeoutS * 1000,
+      loginTimeoutMs: config.deviceLoginTimeoutS * 1000,
+      budget: { framesPerS: config.deviceMaxFramesPerS, bytesPerS: config.deviceMaxBytesPerS, burstS: 2 },
+      overBudgetCloseMs: config.deviceOverBudgetCloseS * 1000,
     };
+    const forensics = new ForensicsLog({
+      ...(options.forensicsDir === undefined ? {} : { dir: options.forensicsDir }),
+      maxFileBytes: config.forensicsMaxFileBytes,
+    });
+    const rejections = new RejectionLog({ logger, nowMs, forensics });
     const started: { stop(): Promise<void> }[] = [];
     try {
       let jt701: DeviceListener | undefined;
@@ -126,16 +147,19 @@ export class Gateway {
           host: config.deviceHost,
           port: config.jt701Port,
           maxConnections: config.maxDeviceConnections,
+          maxPreLoginPerAddress: config.maxPreLoginConnectionsPerAddress,
           counters,
           logger,
           nowMs,
           limits,
+          rejections,
           createFramer: () => createJointechFramer(),
           createSession: (channel, peer) =>
             new JointechSession({
               sink,
               counters,
               logger,
+              rejections,
               transport: "jt701",
               peer,
               directory,
@@ -156,16 +180,19 @@ export class Gateway {
           host: config.deviceHost,
           port: config.teltonikaPort,
           maxConnections: config.maxDeviceConnections,
+          maxPreLoginPerAddress: config.maxPreLoginConnectionsPerAddress,
           counters,
           logger,
           nowMs,
           limits,
+          rejections,
           createFramer: () => createTeltonikaFramer(),
           createSession: (_channel, peer) =>
             new TeltonikaSession({
               sink,
               counters,
               logger,
+              rejections,
               transport: "teltonika",
               peer,
               directory,
@@ -189,6 +216,7 @@ export class Gateway {
           logger,
           nowMs,
           maxInFlight: config.teltonikaUdpMaxInFlight,
+          rejections,
           ...(options.teltonikaIo === undefined ? {} : { ioTable: options.teltonikaIo }),
         });
         started.push(teltonikaUdp);
@@ -265,6 +293,8 @@ export class Gateway {
         subscriber,
         http,
         httpPort,
+        forensics,
+        rejections,
       );
     } catch (error) {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
@@ -329,5 +359,6 @@ export class Gateway {
       this.http?.close(),
     ]);
     await this.context.replay.close();
+    await this.forensics.flush();
   }
 }

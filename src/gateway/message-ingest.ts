@@ -26,7 +26,7 @@ import type { OfficeDirectory } from "./offices.js";
 import { openEnvelope } from "./security/envelope.js";
 import type { DeviceKeyVault } from "./security/key-vault.js";
 import type { CounterTicket, ReplayGuard } from "./security/replay-guard.js";
-import { submitTo, type IncomingReading, type ReadingSink, type SubmitResult } from "./sink.js";
+import { isRefusal, submitTo, type IncomingReading, type ReadingSink, type SubmitResult } from "./sink.js";
 
 export type IngestOutcome =
   | { readonly status: "stored" | "duplicate"; readonly seq: number; readonly deviceId: string }
@@ -273,6 +273,13 @@ export class MessageIngest {
       return { status: result.outcome, seq: result.seq, deviceId: admission.deviceId };
     } catch (error) {
       admission.ticket?.release();
+      // A reading the store can never keep is refused like any bad message: answered, not retried.
+      if (isRefusal(error))
+        return this.finish(message, claimed, {
+          kind: "rejected",
+          reason: "unstorable",
+          detail: error.message,
+        });
       this.deps.counters.rejected(message.transport, "store_failed");
       this.deps.logger.error(
         { transport: message.transport, device: claimed, peer: message.peer, err: String(error) },

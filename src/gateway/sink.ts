@@ -4,6 +4,7 @@
  * applies it); a scale-out deployment can put a durable stream behind the same interface, so the
  * gateway runs on its own.
  */
+import { SealwatchError } from "../core/errors.js";
 import type { IncomingReading, MonitorHost, SubmitResult } from "../monitor/host.js";
 
 export type { IncomingReading, SubmitResult } from "../monitor/host.js";
@@ -28,4 +29,12 @@ export function submitTo(sink: ReadingSink, reading: IncomingReading): Promise<S
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/**
+ * Whether a sink's rejection refuses the reading itself (READING_REFUSED: it can never be stored as
+ * it stands, so the device is acknowledged and moves on) rather than reporting a store failure.
+ */
+export function isRefusal(error: unknown): error is SealwatchError {
+  return error instanceof SealwatchError && error.code === "READING_REFUSED";
 }

@@ -15,7 +15,9 @@ import type { Alarm } from "../core/domain/model.js";
 import type { MonitoringEngine } from "../core/engine/engine.js";
 import type { ApplyResult, CommandName } from "../core/engine/inputs.js";
 import type { LiveBus } from "../bus/live-events.js";
+import { SealwatchError } from "../core/errors.js";
 import { dedupKey } from "../store/dedup-key.js";
+import { storabilityProblems } from "../store/storable.js";
 import type {
   AppendOutcome,
   AlarmRecord,
@@ -82,6 +84,8 @@ export interface HostStats {
   readingsDuplicate: number;
   readingsRejected: number;
   readingsFailed: number;
+  /** Readings refused before the log: a value the store cannot keep (READING_REFUSED). */
+  readingsRefused: number;
   commands: number;
   ticks: number;
   alarmsRaised: Partial<Record<Alarm["type"], number>>;
@@ -179,6 +183,7 @@ export class MonitorHost {
     readingsDuplicate: 0,
     readingsRejected: 0,
     readingsFailed: 0,
+    readingsRefused: 0,
     commands: 0,
     ticks: 0,
     alarmsRaised: {},
@@ -250,9 +255,10 @@ export class MonitorHost {
    */
   async submitReading(incoming: IncomingReading): Promise<SubmitResult> {
     this.ensureOpen();
-    const seq = this.nextSeq++;
-    const receivedAtMs = this.stamp(incoming.receivedAtMs);
-    const record = readingRecordOf(incoming, seq, receivedAtMs);
+    // Checked before the reading takes a sequence number: a refused reading leaves no gap.
+    const record = this.recordOf(incoming);
+    const seq = record.seq;
+    this.nextSeq++;
     const slot: Slot = { seq, kind: "reading", state: "waiting", record };
     this.slots.set(seq, slot);
     let outcome: AppendOutcome;
@@ -272,6 +278,27 @@ export class MonitorHost {
     }
     void this.drain();
     return { seq, outcome };
+  }
+
+  /**
+   * The record of `incoming` with the next sequence number, or a READING_REFUSED error naming what
+   * the store could not keep (the caller refuses the reading instead of retrying it for ever).
+   */
+  private recordOf(incoming: IncomingReading): ReadingRecord {
+    const problems = storabilityProblems(incoming);
+    if (problems.length === 0) {
+      try {
+        const receivedAtMs = this.stamp(incoming.receivedAtMs);
+        return readingRecordOf(incoming, this.nextSeq, receivedAtMs);
+      } catch (error) {
+        problems.push(`the record could not be built: ${String(error)}`);
+      }
+    }
+    this.stats.readingsRefused++;
+    throw new SealwatchError(
+      "READING_REFUSED",
+      `reading of ${String(incoming.deviceId)}: ${problems.join("; ")}`,
+    );
   }
 
   /** Applies an officer's or a system's trip command in order with everything else. */

@@ -112,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         masterKey: masterKey.key,
         logger: logger.child({ component: "gateway" }),
         nowMs: () => clock.nowMs(),
+        forensicsDir: join(config.dataDir, "forensics"),
         ...(teltonikaIo === undefined ? {} : { teltonikaIo }),
       });
       gateway = started;

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { buildAvlPacket, buildLogin, type AvlRecordSpec } from "../protocols/support/teltonika-builder.js";
+import { buildAvlPacket, buildLogin } from "../protocols/support/teltonika-builder.js";
 import {
   ControlledSink,
   corridorRegistry,
@@ -18,32 +18,11 @@ import {
   storedReadings,
   type Stack,
 } from "./support.js";
+import { avl, COUNT } from "./teltonika-support.js";
 
 const IMEI = "356307042441013";
 const UNKNOWN_IMEI = "356307042449999";
 const RETIRED_IMEI = "356307042440000";
-
-function avl(atMs: number, io1: [number, number][], extra: Partial<AvlRecordSpec> = {}): AvlRecordSpec {
-  return {
-    atMs,
-    priority: 0,
-    lon: MIDWAY[0],
-    lat: MIDWAY[1],
-    altitudeM: 1600,
-    courseDeg: 120,
-    satellites: 11,
-    speedKmh: 72,
-    eventIoId: 0,
-    io1,
-    io2: [],
-    io4: [],
-    io8: [],
-    ioX: [],
-    ...extra,
-  };
-}
-
-const COUNT = (n: number): string => Buffer.from([0, 0, 0, n]).toString("hex");
 
 describe("Teltonika over TCP", () => {
   let stack: Stack;

@@ -9,46 +9,21 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import fc from "fast-check";
-import {
-  buildAvlData,
-  buildUdp,
-  type AvlCodec,
-  type AvlRecordSpec,
-} from "../protocols/support/teltonika-builder.js";
+import { buildAvlData, buildUdp, type AvlCodec } from "../protocols/support/teltonika-builder.js";
 import {
   ControlledSink,
   corridorRegistry,
   device,
   eventually,
-  MIDWAY,
   sleep,
   startStack,
   storedReadings,
   type Stack,
 } from "./support.js";
+import { avl } from "./teltonika-support.js";
 
 const IMEI = "356307042441077";
 const UNKNOWN_IMEI = "356307042449998";
-
-function avl(atMs: number, io1: [number, number][], extra: Partial<AvlRecordSpec> = {}): AvlRecordSpec {
-  return {
-    atMs,
-    priority: 0,
-    lon: MIDWAY[0],
-    lat: MIDWAY[1],
-    altitudeM: 1600,
-    courseDeg: 120,
-    satellites: 11,
-    speedKmh: 72,
-    eventIoId: 0,
-    io1,
-    io2: [],
-    io4: [],
-    io8: [],
-    ioX: [],
-    ...extra,
-  };
-}
 
 /** A tracker's UDP socket: sends datagrams, collects the answers. */
 class Tracker {

@@ -1,7 +1,7 @@
 /** From the JSON formats to what the sink stores. */
 import { validateSealIdentifier } from "../../core/identifiers/index.js";
 import { parseTimeMs } from "../../core/time/rfc3339.js";
-import { EARLIEST_PLAUSIBLE_MS } from "../../protocols/plausibility.js";
+import { EARLIEST_PLAUSIBLE_MS, timeText } from "../../protocols/plausibility.js";
 import type { IncomingReading } from "../sink.js";
 import type { JsonRead, JsonReading } from "./validate.js";
 
@@ -55,10 +55,9 @@ export const MAX_READ_AHEAD_MS = 5 * 60_000;
 
 /** Why a passive read's time cannot be used (undefined when it can). */
 export function readTimeProblem(atMs: number, receivedAtMs: number): string | undefined {
-  if (atMs <= EARLIEST_PLAUSIBLE_MS)
-    return `read time ${new Date(atMs).toISOString()} is not after 1999-01-01`;
+  if (atMs <= EARLIEST_PLAUSIBLE_MS) return `read time ${timeText(atMs)} is not after 1999-01-01`;
   if (atMs > receivedAtMs + MAX_READ_AHEAD_MS)
-    return `read time ${new Date(atMs).toISOString()} is more than 5 min ahead of its arrival (reader clock?)`;
+    return `read time ${timeText(atMs)} is more than 5 min ahead of its arrival (reader clock?)`;
   return undefined;
 }
 

@@ -22,6 +22,19 @@ export interface JointechSessionContext extends SubmitContext {
   readonly channel: CommandChannel;
 }
 
+const P69 = Buffer.from("(P69,", "latin1");
+/** JT808 frames start and end with 0x7e. */
+const JT808_FLAG = 0x7e;
+
+/**
+ * Whether an answer names the frame it answers: `(P69,0,serial)` and JT808 answers (which carry the
+ * frame's serial number) do; `(P35)` and the text-protocol answers do not.
+ */
+function namesItsFrame(ack: Uint8Array): boolean {
+  if (ack[0] === JT808_FLAG) return true;
+  return ack.length > P69.length && Buffer.from(ack.buffer, ack.byteOffset, P69.length).equals(P69);
+}
+
 export class JointechSession implements ProtocolSession {
   private identity: string | undefined;
   private device: DeviceRecord | undefined;
@@ -55,7 +68,15 @@ export class JointechSession implements ProtocolSession {
     if (outcome.commandResult !== undefined) this.context.commands.answered(device.id, outcome.commandResult);
     return {
       kind: "accepted",
-      durable: submitFrameReadings(this.context, outcome.readings, device.id, receivedAtMs, outcome.ack),
+      durable: submitFrameReadings(
+        this.context,
+        outcome.readings,
+        device.id,
+        receivedAtMs,
+        outcome.ack,
+        frame,
+      ),
+      answerNamesFrame: outcome.ack !== undefined && namesItsFrame(outcome.ack),
     };
   }
 

@@ -1,7 +1,14 @@
 /**
  * A TCP listener for one device protocol: a framer and a protocol session per connection, the
  * connection pipeline (connection.ts) around them. Port 0 picks a free port; `port` reports the one
- * bound. Connections beyond `maxConnections` are refused by the kernel backlog, not accepted.
+ * bound.
+ *
+ * Idle sockets cannot lock devices out. A connection that has not logged in is closed after the
+ * login timeout (connection.ts); one address may hold at most `maxPreLoginPerAddress` connections
+ * that have not logged in (more are closed at once); and when `maxConnections` are open, a new
+ * connection takes the place of the oldest one that has not logged in, and is refused only when
+ * every open connection belongs to a device. Logged-in connections are not limited per address:
+ * trackers on a mobile network often share one public address.
  */
 import { createServer, type Server, type Socket } from "node:net";
 import type { Framer } from "../../protocols/protocol.js";
@@ -13,6 +20,8 @@ export interface ListenerOptions extends ConnectionContext {
   readonly host: string;
   readonly port: number;
   readonly maxConnections: number;
+  /** Connections not yet logged in from one address, at most. */
+  readonly maxPreLoginPerAddress: number;
   readonly createFramer: () => Framer;
   /** A session for a new connection; `channel` sends on it (commands), `peer` names it. */
   readonly createSession: (channel: CommandChannel, peer: string) => ProtocolSession;
@@ -27,8 +36,18 @@ export class DeviceListener {
 
   static async start(options: ListenerOptions): Promise<DeviceListener> {
     const connections = new Set<DeviceConnection>();
+    /** Connections not logged in yet, oldest first, and per address. */
+    const preLogin = new Set<DeviceConnection>();
+    const preLoginByAddress = new Map<string, Set<DeviceConnection>>();
+    const loggedIn = (connection: DeviceConnection, address: string): void => {
+      preLogin.delete(connection);
+      const mine = preLoginByAddress.get(address);
+      mine?.delete(connection);
+      if (mine?.size === 0) preLoginByAddress.delete(address);
+    };
     const server = createServer({ noDelay: true }, (socket: Socket) => {
-      const peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
+      const address = socket.remoteAddress ?? "?";
+      const peer = `${address}:${socket.remotePort ?? "?"}`;
       // The session needs the channel before the connection exists: the channel finds it late.
       const holder: { connection?: DeviceConnection } = {};
       const channel: CommandChannel = { peer, send: (bytes) => holder.connection?.send(bytes) ?? false };
@@ -37,12 +56,31 @@ export class DeviceListener {
         options.createFramer(),
         options.createSession(channel, peer),
         options,
+        { loggedIn: () => loggedIn(connection, address) },
       );
       holder.connection = connection;
+      void connection.closed.then(() => {
+        connections.delete(connection);
+        loggedIn(connection, address);
+      });
+      const fromAddress = preLoginByAddress.get(address) ?? new Set<DeviceConnection>();
+      if (fromAddress.size >= options.maxPreLoginPerAddress) {
+        connection.close("too_many_connections", true);
+        return;
+      }
+      if (connections.size >= options.maxConnections) {
+        const oldest = preLogin.values().next().value;
+        if (oldest === undefined) {
+          connection.close("too_many_connections", true);
+          return;
+        }
+        oldest.close("too_many_connections", true);
+      }
       connections.add(connection);
-      void connection.closed.then(() => connections.delete(connection));
+      preLogin.add(connection);
+      fromAddress.add(connection);
+      preLoginByAddress.set(address, fromAddress);
     });
-    server.maxConnections = options.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port, options.host, () => {

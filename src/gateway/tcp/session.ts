@@ -14,7 +14,16 @@ export interface AckPlan {
 
 export type PendingFrame =
   /** The frame's readings are submitted; `durable` settles when they are stored (or rejects). */
-  | { readonly kind: "accepted"; readonly durable: Promise<AckPlan> }
+  | {
+      readonly kind: "accepted";
+      readonly durable: Promise<AckPlan>;
+      /**
+       * The answer names the frame it answers (a serial number, as JT701D's `(P69,0,serial)`), so
+       * a device cannot take it for the answer to an earlier frame. Teltonika's record count and
+       * the JT701's `(P35)` do not.
+       */
+      readonly answerNamesFrame?: boolean;
+    }
   | {
       readonly kind: "rejected";
       readonly reason: RejectReason;

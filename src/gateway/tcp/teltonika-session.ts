@@ -58,7 +58,14 @@ export class TeltonikaSession implements ProtocolSession {
     if (this.device === undefined) return rejectedFrame("unknown_device", "data before an IMEI login");
     return {
       kind: "accepted",
-      durable: submitFrameReadings(this.context, outcome.readings, this.device.id, receivedAtMs, outcome.ack),
+      durable: submitFrameReadings(
+        this.context,
+        outcome.readings,
+        this.device.id,
+        receivedAtMs,
+        outcome.ack,
+        frame,
+      ),
     };
   }
 

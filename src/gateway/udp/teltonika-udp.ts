@@ -27,6 +27,7 @@ import type { GatewayCounters, RejectReason } from "../counters.js";
 import type { DeviceDirectory } from "../device-directory.js";
 import { KeyedSerial } from "../keyed-serial.js";
 import type { GatewayLogger } from "../logger.js";
+import type { RejectionLog as ReadingRejections } from "../rejection-log.js";
 import type { ReadingSink } from "../sink.js";
 import { submitFrameReadings } from "../tcp/frame-readings.js";
 import type { AckPlan } from "../tcp/session.js";
@@ -43,6 +44,8 @@ export interface TeltonikaUdpOptions {
   readonly ioTable?: TeltonikaIoMappingTable;
   /** Datagrams admitted and not yet answered, at most. */
   readonly maxInFlight: number;
+  /** Where refused readings are reported (rate-limited, frames kept for forensics). */
+  readonly rejections: ReadingRejections;
 }
 
 const TRANSPORT = "teltonika-udp";
@@ -152,10 +155,11 @@ export class TeltonikaUdpListener {
           sink: this.options.sink,
           counters,
           logger: this.options.logger,
+          rejections: this.options.rejections,
           transport: TRANSPORT,
           peer,
         } as const;
-        return submitFrameReadings(context, readings, device.id, receivedAtMs, outcome.ack);
+        return submitFrameReadings(context, readings, device.id, receivedAtMs, outcome.ack, bytes);
       })
       .then(
         (plan) => {
