@@ -34,8 +34,10 @@ import { ingestRoutes } from "./routes/ingest.js";
 import { streamRoutes } from "./routes/stream.js";
 import { systemRoutes } from "./routes/system.js";
 import { tripRoutes } from "./routes/trips.js";
+import { inspectionRoutes } from "./routes/inspections.js";
 import { zoneRoutes } from "./routes/zones.js";
 import { SHARED_SCHEMAS } from "./schemas/views.js";
+import { INSPECTION_SCHEMAS } from "./schemas/inspection.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -109,7 +111,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     apiPrefix: API_PREFIX,
     mapOrigins: originsOf([config.tileStyleUrl, ...(config.dashboardMapOrigins ?? "").split(/[\s,]+/)]),
   });
-  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, ...INSPECTION_SCHEMAS]) app.addSchema(schema);
   app.decorateRequest("principal", undefined);
 
   // Checked once every plugin has had its say (an inner scope may set a route's permission).
@@ -218,6 +220,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       zoneRoutes(scoped, context);
       deviceRoutes(scoped, context);
       tripRoutes(scoped, context);
+      inspectionRoutes(scoped, context);
       alarmRoutes(scoped, context);
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);
@@ -239,6 +242,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
   app.addHook("preClose", (done) => {
     closing = true;
     for (const client of [...context.streams]) client.close();
+    context.close();
     done();
   });
 

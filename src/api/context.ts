@@ -13,6 +13,8 @@ import { ApiMetrics } from "./metrics.js";
 import { AlarmWorkflow } from "./services/alarm-workflow.js";
 import { Escalation } from "./services/escalation.js";
 import type { SseClient } from "./stream/sse-client.js";
+import { InspectionService } from "../risk/inspection-service.js";
+import { configuredRuleSet } from "../risk/rule-file.js";
 import type { AckTargets } from "./views.js";
 
 declare module "fastify" {
@@ -29,6 +31,9 @@ export class ApiContext {
   readonly metrics: ApiMetrics;
   readonly targets: AckTargets;
   readonly streams = new Set<SseClient>();
+  /** Risk-based inspection at destination (docs/risk.md). */
+  readonly inspections: InspectionService;
+  private readonly stopFixing: () => void;
 
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
@@ -44,6 +49,22 @@ export class ApiContext {
       warn: (details, message) => deps.logger?.warn(details, message),
     });
     this.metrics = new ApiMetrics(deps);
+    this.inspections = new InspectionService(store, configuredRuleSet(config), clock, config.riskRandomSeed);
+    // The recommendation is fixed as the trip arrives (and on first use after, if this was missed).
+    this.stopFixing = bus.subscribe(undefined, (event) => {
+      if (event.kind !== "trip" || event.trip.state !== "arrived") return;
+      this.inspections.fix(event.trip).catch((error: unknown) => {
+        deps.logger?.warn(
+          { err: error, tripId: event.trip.id },
+          "risk: fixing the recommendation at arrival failed",
+        );
+      });
+    }).unsubscribe;
+  }
+
+  /** Stops following the live stream (the app is closing). */
+  close(): void {
+    this.stopFixing();
   }
 
   get store() {

@@ -203,6 +203,7 @@ export function companyView(company: CompanyRecord) {
     name: company.name,
     kind: company.kind,
     ...opt("country", company.country),
+    ...opt("aeo", company.aeo),
     createdAt: iso(company.createdAtMs),
   };
 }

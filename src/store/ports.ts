@@ -17,8 +17,10 @@ import type {
 } from "../core/domain/model.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
+import type { AeoStatus } from "../core/risk/record.js";
 import type { FederationStore } from "./federation-ports.js";
 import type { OutboxStore, SubscriptionStore } from "./outbox-ports.js";
+import type { InspectionStore } from "./inspection-ports.js";
 
 // ---------------------------------------------------------------- readings (the durable input log)
 
@@ -372,6 +374,11 @@ export interface CompanyRecord {
   /** ISO 3166-1 alpha-2. */
   readonly country?: string;
   readonly createdAtMs: number;
+  /**
+   * Authorised economic operator status, if certified: AEOC (customs simplifications), AEOS
+   * (security and safety) or AEOF (both). The risk rules credit it (docs/risk.md).
+   */
+  readonly aeo?: AeoStatus;
 }
 
 export interface UserRecord {
@@ -465,6 +472,8 @@ export interface Store {
   readonly outbox: OutboxStore;
   /** Partner systems' webhook subscriptions. */
   readonly subscriptions: SubscriptionStore;
+  /** Per trip: the risk recommendation fixed at arrival, the officer's decision, the outcome (inspection-ports.ts). */
+  readonly inspections: InspectionStore;
   /** Applies pending migrations (called at start). */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

@@ -577,7 +577,7 @@ export function auditFromRow(row: Row): AuditRecord {
 // ---------------------------------------------------------------- access
 
 export function companyParams(c: CompanyRecord): unknown[] {
-  return [c.id, c.name, c.kind, nul(c.country), c.createdAtMs];
+  return [c.id, c.name, c.kind, nul(c.country), c.createdAtMs, nul(c.aeo)];
 }
 
 export function companyFromRow(row: Row): CompanyRecord {
@@ -587,6 +587,7 @@ export function companyFromRow(row: Row): CompanyRecord {
     kind: row.kind,
     country: str(row.country),
     createdAtMs: Number(row.created_at_ms),
+    aeo: str(row.aeo),
   });
 }
 

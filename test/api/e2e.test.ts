@@ -186,6 +186,10 @@ describe("end to end: a JT701 over TCP, the API over HTTP, the stream over SSE",
     await stream.until((r) =>
       r.of<{ trip: { state: string } }>("trip").some((e) => e.trip.state === "arrived"),
     );
+    // A confirmed breach makes the channel red: the officer decides the inspection, then disarms.
+    await ok("POST", "/api/v1/trips/E2E-1/inspection/decision", tokens.officer, {
+      decision: "physical_inspection",
+    });
     const closed = await ok("POST", "/api/v1/trips/E2E-1/disarm", tokens.officer, {});
     assert.equal((closed.trip as { state: string }).state, "closed");
 

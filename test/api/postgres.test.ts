@@ -138,6 +138,10 @@ if (!probe.ok) {
           ["tamper"],
         );
         await call(server, "POST", `/api/v1/alarms/${alarms.items[0]!.id}/acknowledge`, token, {});
+        // An alarm left open would hold the disarm back until an inspection decision (docs/risk.md).
+        await call(server, "POST", `/api/v1/alarms/${alarms.items[0]!.id}/resolve`, token, {
+          outcome: "technical_fault",
+        });
         await reading(DESTINATION);
         const closed = (await call(server, "POST", "/api/v1/trips/PG-1/disarm", token, {})) as {
           trip: TripJson;

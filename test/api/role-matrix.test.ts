@@ -365,6 +365,36 @@ const ROWS: Row[] = [
     }),
   },
   {
+    method: "GET",
+    route: "/api/v1/trips/:id/inspection",
+    allowed: all(200, READERS),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "arrived" })).tripId}/inspection`,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/inspection/decision",
+    allowed: all(200, ["supervisor", "officer"]),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "arrived" })).tripId}/inspection/decision`,
+      body: { decision: "physical_inspection", reason: "matrix" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/inspection/outcome",
+    allowed: all(200, ["supervisor", "officer"]),
+    call: async (h) => {
+      const { tripId } = await h.newTrip({ stage: "arrived" });
+      await h.request("POST", `/api/v1/trips/${tripId}/inspection/decision`, {
+        as: "supervisor",
+        body: { decision: "physical_inspection", reason: "matrix" },
+      });
+      return { url: `/api/v1/trips/${tripId}/inspection/outcome`, body: { result: "no_irregularity" } };
+    },
+  },
+  {
     method: "POST",
     route: "/api/v1/trips/:id/cancel",
     allowed: all(200, ["admin", "supervisor", "officer"]),

@@ -205,15 +205,18 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     await sleep(1100);
     await link.send([reading(1, { speedKmh: 0 })]);
     const nki = t.client("officer-th-nki");
+    // The confirmed breach makes the channel red: the disarm waits for the inspection decision.
     for (let attempt = 0; ; attempt++) {
       try {
-        await nki.post(`/trips/${tripId}/disarm`, {});
+        await nki.post(`/trips/${tripId}/inspection/decision`, { decision: "physical_inspection" });
         break;
       } catch (error) {
-        if (!(error instanceof ApiCallError) || error.code !== "COMMAND_REFUSED" || attempt > 10) throw error;
+        if (!(error instanceof ApiCallError) || error.code !== "DECISION_REFUSED" || attempt > 10)
+          throw error;
         await sleep(500);
       }
     }
+    await nki.post(`/trips/${tripId}/disarm`, {});
 
     await go(p, "#/office/TH-LCB");
     await p.getByRole("heading", { name: "Departing" }).waitFor();

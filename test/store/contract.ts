@@ -21,6 +21,7 @@ import type { AuditRecord, CommandRecord, Store } from "../../src/store/ports.js
 import { isStoreError } from "../../src/store/store-error.js";
 import { federationContract } from "./federation-contract.js";
 import { outboxContract } from "./outbox-contract.js";
+import { inspectionContract } from "./inspection-contract.js";
 import { T0, alarm, device, reading, trip, user, zone } from "./records.js";
 
 export interface StoreHarness {
@@ -974,4 +975,5 @@ export function storeContract(h: StoreHarness): void {
 
   federationContract(h);
   outboxContract(h);
+  inspectionContract(h);
 }

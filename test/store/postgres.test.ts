@@ -56,7 +56,7 @@ function expectStoreError(code: string, ...fragments: string[]) {
 const TABLES = [
   "readings", "reading_exports", "devices", "device_identifiers", "device_keys", "zones", "trips", "trip_devices",
   "commands", "ticks", "device_commands", "alarms", "alarm_actions", "audit_log", "companies", "users", "sessions",
-  "api_keys", "engine_state", "outbox", "subscriptions",
+  "api_keys", "engine_state", "outbox", "subscriptions", "inspections",
 ]; // prettier-ignore
 
 function registerPostgresTests(): void {

@@ -40,7 +40,9 @@ export type Permission =
   /** Export a trip's signed dossier. */
   | "trips.dossier"
   /** Hand a trip over to a partner by hand (it is also sent on arrival at the handover office). */
-  | "trips.handover";
+  | "trips.handover"
+  /** Record the inspection decision and its outcome at the destination office. */
+  | "trips.inspect";
 
 export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
 
@@ -87,6 +89,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "federation.partners",
     "trips.dossier",
     "trips.handover",
+    "trips.inspect",
   ]),
   // A remote unlock is an officer's act at the destination office (and nobody else's).
   officer: new Set<Permission>([
@@ -96,6 +99,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.command",
     "trips.dossier",
     "trips.handover",
+    "trips.inspect",
   ]),
   // The control room monitors and handles alarms; it cannot arm, disarm or declare.
   operator: new Set<Permission>(STAFF_READ),

@@ -8,7 +8,7 @@ import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { Id, IdParams, NoContent, Strict, StringEnum, withErrors } from "../schemas/common.js";
-import { ROLE_VALUES } from "../schemas/views.js";
+import { AEO_STATUSES, ROLE_VALUES } from "../schemas/views.js";
 import { checkPassword } from "../auth/password-policy.js";
 import { USERNAME_PATTERN, checkScope, createUser } from "../services/users.js";
 import { apiKeyView, companyView, userView } from "../views.js";
@@ -18,6 +18,12 @@ const CompanyBody = Strict({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: StringEnum(["trader", "carrier", "operator"]),
   country: Type.Optional(Type.String({ pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2." })),
+  aeo: Type.Optional(
+    StringEnum(AEO_STATUSES, {
+      description:
+        "Authorised economic operator certificate: AEOC, AEOS or AEOF (credited by the risk rules).",
+    }),
+  ),
 });
 
 const Offices = Type.Array(Id, {

@@ -321,6 +321,21 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => tripView(await ctx.visibleTrip(principalOf(request), request.params.id)),
   );
 
+  /** A disarm needs the inspection decision when the channel is red or an alarm is open (docs/risk.md). */
+  async function refuseUndecidedDisarm(trip: TripRecord, actor: string): Promise<void> {
+    const refusal = await ctx.inspections.disarmRefusal(trip);
+    if (refusal === undefined) return;
+    await ctx.store.audit.append({
+      atMs: ctx.now(),
+      actor,
+      action: "trip.disarm.refused",
+      subjectType: "trip",
+      subjectId: trip.id,
+      details: { refusal },
+    });
+    throw new SealwatchError("DISARM_REFUSED", refusal);
+  }
+
   const command = (name: CommandName, summary: string, body: ReturnType<typeof Strict>) =>
     app.post(
       `/trips/:id/${name}`,
@@ -338,6 +353,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         const p = principalOf(request);
         const trip = await ctx.visibleTrip(p, request.params.id);
         const input = request.body as { force?: boolean; reason?: string };
+        if (name === "disarm") await refuseUndecidedDisarm(trip, p.actor);
         const result = await ctx.host.command({
           tripId: trip.id,
           command: name,
@@ -348,6 +364,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         if (!result.accepted)
           throw new SealwatchError("COMMAND_REFUSED", result.refusal ?? `${name} refused`);
         const updated = result.trip ?? (await ctx.store.trips.get(trip.id)) ?? trip;
+        if (name === "disarm") await ctx.inspections.releasedAtDisarm(updated, p.actor);
         return { accepted: true as const, seq: result.seq, trip: tripView(updated) };
       },
     );

@@ -17,6 +17,7 @@ export const TRIP_STATES = ["declared", "armed", "in_transit", "arrived", "close
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const WORKFLOWS = ["open", "acknowledged", "resolved"] as const;
 export const OUTCOMES = ["confirmed_breach", "false_alarm", "technical_fault"] as const;
+export const AEO_STATUSES = ["AEOC", "AEOS", "AEOF"] as const;
 export const CONVEYANCE_MODES = ["road", "rail", "sea", "air"] as const;
 export const ALARM_TYPE_VALUES = ALARM_TYPES;
 
@@ -184,6 +185,7 @@ export const CompanyView = Type.Object(
     name: Type.String(),
     kind: StringEnum(["trader", "carrier", "operator"]),
     country: Opt(Type.String()),
+    aeo: Opt(StringEnum(AEO_STATUSES)),
     createdAt: Time,
   },
   { $id: "Company" },

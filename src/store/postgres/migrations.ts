@@ -324,4 +324,23 @@ CREATE TABLE subscriptions (
 );
 `,
   },
+  {
+    version: 4,
+    name: "risk: inspections at destination, companies' AEO status",
+    sql: `
+CREATE TABLE inspections (
+  trip_id text PRIMARY KEY,
+  office text NOT NULL,
+  channel text NOT NULL CHECK (channel IN ('green', 'yellow', 'red')),
+  fixed_at_ms bigint NOT NULL,
+  released_at_ms bigint,
+  updated_at_ms bigint NOT NULL,
+  doc text NOT NULL
+);
+CREATE INDEX inspections_fixed ON inspections (fixed_at_ms);
+CREATE INDEX inspections_office ON inspections (office, fixed_at_ms);
+
+ALTER TABLE companies ADD COLUMN aeo text;
+`,
+  },
 ]);

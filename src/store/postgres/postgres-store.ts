@@ -19,6 +19,7 @@ import { PgReadings, type AppendMethod } from "./pg-readings.js";
 import { PgDevices, PgZones } from "./pg-registry.js";
 import { PgFederation } from "./pg-federation.js";
 import { PgOutbox, PgSubscriptions } from "./pg-outbox.js";
+import { PgInspections } from "./pg-inspections.js";
 import { PgCommands, PgTrips } from "./pg-trips.js";
 import { Retention, type PartitionExport, type RetentionResult } from "./retention.js";
 
@@ -65,6 +66,7 @@ export class PostgresStore implements AdminStore {
   readonly federation: PgFederation;
   readonly outbox: PgOutbox;
   readonly subscriptions: PgSubscriptions;
+  readonly inspections: PgInspections;
   readonly partitions: Partitions;
   private readonly retention: Retention;
   private closed = false;
@@ -90,6 +92,7 @@ export class PostgresStore implements AdminStore {
     this.federation = new PgFederation(db);
     this.outbox = new PgOutbox(db);
     this.subscriptions = new PgSubscriptions(db);
+    this.inspections = new PgInspections(db);
     this.retention = new Retention(db, this.partitions);
   }
 

@@ -305,4 +305,23 @@ CREATE TABLE subscriptions (
 ) STRICT;
 `,
   },
+  {
+    version: 4,
+    name: "risk: inspections at destination, companies' AEO status",
+    sql: `
+CREATE TABLE inspections (
+  trip_id TEXT PRIMARY KEY,
+  office TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('green', 'yellow', 'red')),
+  fixed_at_ms INTEGER NOT NULL,
+  released_at_ms INTEGER,
+  updated_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX inspections_fixed ON inspections (fixed_at_ms);
+CREATE INDEX inspections_office ON inspections (office, fixed_at_ms);
+
+ALTER TABLE companies ADD COLUMN aeo TEXT;
+`,
+  },
 ]);

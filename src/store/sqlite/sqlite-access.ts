@@ -25,7 +25,7 @@ import type {
 import type { SqliteDb } from "./sqlite-db.js";
 import { upsertSql } from "./sqlite-registry.js";
 
-const COMPANY_COLUMNS = ["id", "name", "kind", "country", "created_at_ms"];
+const COMPANY_COLUMNS = ["id", "name", "kind", "country", "created_at_ms", "aeo"];
 const SESSION_COLUMNS = ["token_hash", "user_id", "created_at_ms", "expires_at_ms", "revoked_at_ms"];
 const bindBool = (v: boolean): number => (v ? 1 : 0);
 

@@ -21,6 +21,7 @@ import type { SqliteDevices, SqliteZones } from "./sqlite-registry.js";
 import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import type { SqliteFederation } from "./sqlite-federation.js";
 import type { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
+import type { SqliteInspections } from "./sqlite-inspections.js";
 import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
 
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
@@ -61,6 +62,7 @@ export class SqliteStore implements AdminStore {
   readonly federation: SqliteFederation;
   readonly outbox: SqliteOutbox;
   readonly subscriptions: SqliteSubscriptions;
+  readonly inspections: SqliteInspections;
   private closed = false;
   private readonly parts: SqliteSubStores;
 
@@ -82,6 +84,7 @@ export class SqliteStore implements AdminStore {
       federation: this.federation,
       outbox: this.outbox,
       subscriptions: this.subscriptions,
+      inspections: this.inspections,
     } = this.parts);
   }
 

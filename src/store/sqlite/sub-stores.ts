@@ -17,6 +17,7 @@ import type { SqliteStore } from "./sqlite-store.js";
 import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import { SqliteFederation } from "./sqlite-federation.js";
 import { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
+import { SqliteInspections } from "./sqlite-inspections.js";
 
 /** The parts, as the store exposes them. */
 export type SqliteSubStores = Pick<
@@ -33,6 +34,7 @@ export type SqliteSubStores = Pick<
   | "federation"
   | "outbox"
   | "subscriptions"
+  | "inspections"
 >;
 
 export function subStores(s: SqliteDb): SqliteSubStores {
@@ -49,6 +51,7 @@ export function subStores(s: SqliteDb): SqliteSubStores {
     federation: new SqliteFederation(s),
     outbox: new SqliteOutbox(s),
     subscriptions: new SqliteSubscriptions(s),
+    inspections: new SqliteInspections(s),
   };
 }
 
@@ -76,6 +79,7 @@ export const WRITE_METHODS: {
   federation: ["putInstanceKeys", "putPartner", "useNonce"],
   outbox: ["enqueue", "claim", "settle", "redeliver", "discard", "purge"],
   subscriptions: ["put"],
+  inspections: ["put", "fix"],
 };
 
 /** "part.method", as posted to the writer thread. */
