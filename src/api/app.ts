@@ -31,7 +31,9 @@ import { federationKeyRoutes } from "./routes/federation-keys.js";
 import { federationPartnerRoutes } from "./routes/federation-partners.js";
 import { dossierRoutes } from "./routes/dossier.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { interopRoutes } from "./routes/interop.js";
 import { streamRoutes } from "./routes/stream.js";
+import { subscriptionRoutes } from "./routes/subscriptions.js";
 import { systemRoutes } from "./routes/system.js";
 import { tripRoutes } from "./routes/trips.js";
 import { inspectionRoutes } from "./routes/inspections.js";
@@ -227,6 +229,8 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       federationPartnerRoutes(scoped, context);
       dossierRoutes(scoped, context);
       streamRoutes(scoped, context);
+      interopRoutes(scoped, context);
+      subscriptionRoutes(scoped, context);
       await scoped.register(ingestRoutes(context));
     },
     { prefix: API_PREFIX },

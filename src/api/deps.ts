@@ -73,4 +73,8 @@ export interface ApiDeps {
   readonly writerQueued?: () => number;
   /** Identity, keys and partners; the federation routes answer FEDERATION_UNAVAILABLE without it. */
   readonly federation?: Federation;
+  /** Seals webhook subscription secrets (the same master key as device keys). */
+  readonly masterKey?: Buffer;
+  /** Tells the outbox dispatcher that messages are due (after a redelivery). */
+  readonly outboxNudge?: () => void;
 }

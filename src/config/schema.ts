@@ -458,6 +458,29 @@ export const CONFIG_SCHEMA = {
     description:
       "Base URL at which partner administrations reach this instance (https://…, without /api/v1).",
   },
+  webhookAllowPrivate: {
+    env: "SEALWATCH_WEBHOOK_ALLOW_PRIVATE",
+    type: "boolean",
+    default: false,
+    description:
+      "Deliver webhooks to loopback, private and link-local addresses too (closed networks, tests); off, they are refused (SSRF).",
+  },
+  webhookTimeoutS: {
+    env: "SEALWATCH_WEBHOOK_TIMEOUT_S",
+    type: "integer",
+    default: 10,
+    min: 1,
+    max: 120,
+    description: "A webhook delivery attempt is abandoned after this many seconds (and retried later).",
+  },
+  webhookConcurrency: {
+    env: "SEALWATCH_WEBHOOK_CONCURRENCY",
+    type: "integer",
+    default: 4,
+    min: 1,
+    max: 64,
+    description: "Webhook deliveries in flight at most (deliveries of one trip are always one at a time).",
+  },
   federationKeyRetentionDays: {
     env: "SEALWATCH_FEDERATION_KEY_RETENTION_DAYS",
     type: "integer",

@@ -123,6 +123,10 @@ export const ERROR_CODES = {
   },
   SHUTTING_DOWN: { status: 503, description: "The server is shutting down; retry against another instance." },
   INTERNAL_ERROR: { status: 500, description: "An unexpected error; the details are in the server log." },
+  EXPORT_INVALID: {
+    status: 500,
+    description: "An export (EPCIS, DCSA, NCTS) failed its own check against the standard; nothing was sent.",
+  },
   FEDERATION_UNAVAILABLE: {
     status: 503,
     description: "This instance cannot sign or reach partners now (no signing key or master key).",

@@ -18,6 +18,7 @@ import { Gateway } from "../gateway/gateway.js";
 import { loadMasterKey } from "../gateway/security/master-key.js";
 import { monotonic, systemClock, type Clock } from "../monitor/clock.js";
 import { MonitorHost } from "../monitor/host.js";
+import { OutboxService } from "../outbox/service.js";
 import { openStore, type OpenedStore } from "../store/open.js";
 import { ReadingWriter } from "../store/reading-writer.js";
 import { apiGatewayOf } from "./gateway-adapter.js";
@@ -98,6 +99,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger: logger.child({ component: "federation" }),
     });
 
+    const outbox = new OutboxService({
+      store,
+      config,
+      masterKey: masterKey.key,
+      signingKey: () => federation.keys.signingKey(),
+      nowMs: () => clock.nowMs(),
+      identity: {
+        id: federation.identity.id,
+        name: federation.identity.name,
+        ...(federation.identity.country === undefined ? {} : { country: federation.identity.country }),
+      },
+      logger: logger.child({ component: "outbox" }),
+    });
+    outbox.start();
+    cleanup.push(() => outbox.stop());
+
     let gateway: Gateway | undefined;
     let apiGateway: ApiGateway | undefined;
     if (options.gateway !== false) {
@@ -129,6 +146,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger: logger.child({ component: "api" }),
       writerQueued: () => writer.queued,
       federation,
+      masterKey: masterKey.key,
+      outboxNudge: () => outbox.nudge(),
       ...(apiGateway === undefined ? {} : { gateway: apiGateway }),
     });
     cleanup.push(() => app.close());
@@ -159,6 +178,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Device listeners and the API stop taking input together; what they already took finishes.
         await Promise.all([gateway?.stop(), app.close()]);
         await host.close();
+        await outbox.stop();
         await store.close();
         logger.info({}, "stopped");
       })());

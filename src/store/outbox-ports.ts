@@ -141,13 +141,19 @@ export interface SubscriptionRecord {
   readonly signature: SignatureScheme;
   /** The HMAC secret, sealed with the master key (hmac-sha256 only). */
   readonly sealedSecret?: Uint8Array;
-  /** Who created it, and the access it was created with (deliveries never exceed it). */
+  /**
+   * Who created it (a user or an API key) and the access it had then; deliveries never exceed what
+   * the owner may see at the time of each event.
+   */
   readonly owner: {
-    readonly userId: string;
+    readonly kind: "user" | "apiKey";
+    readonly id: string;
     readonly role: string;
     readonly companyId?: string;
     readonly offices?: readonly string[];
   };
+  /** The audit seq at creation: it hears of events recorded after it. */
+  readonly afterAuditSeq?: number;
   readonly status: "active" | "deleted";
   readonly createdAtMs: number;
   readonly updatedAtMs: number;

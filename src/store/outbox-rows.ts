@@ -166,7 +166,7 @@ export function subscriptionParams(s: SubscriptionRecord): unknown[] {
   const { id, owner, companyId, status, createdAtMs, sealedSecret, ...rest } = s;
   return [
     id,
-    owner.userId,
+    owner.id,
     companyId ?? null,
     status,
     createdAtMs,

@@ -90,6 +90,16 @@ function tripBody(id: string, deviceId: string, deadlineMs: number): object {
   };
 }
 
+/** A subscription of the caller's own (the administrator's for callers that cannot make one). */
+async function ownSubscription(h: Harness, who: Who): Promise<string> {
+  const as = who === "anonymous" || who === "gateway" ? "admin" : who;
+  const r = await h.request("POST", "/api/v1/subscriptions", {
+    as,
+    body: { callbackUrl: "https://partner.example/hooks", format: "sealwatch" },
+  });
+  return r.json<{ id: string }>().id;
+}
+
 const ROWS: Row[] = [
   // system and auth
   { method: "GET", route: "/api/v1/health", everyone: 200, call: () => ({ url: "/api/v1/health" }) },
@@ -642,6 +652,71 @@ const ROWS: Row[] = [
       url: `/api/v1/federation/partners/${await partner(h)}/revoke`,
       body: { reason: "matrix" },
     }),
+  },
+  // open data out and subscriptions (src/api/routes/interop.ts, subscriptions.ts)
+  {
+    method: "GET",
+    route: "/api/v1/trips/:id/export",
+    allowed: all(200, READERS),
+    call: async (h) => ({
+      url: `/api/v1/trips/${(await h.newTrip({ stage: "armed" })).tripId}/export?format=eaeu`,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/epcis/events",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/epcis/events?perPage=5" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/subscriptions",
+    allowed: all(201, READERS),
+    call: () => ({
+      url: "/api/v1/subscriptions",
+      body: { callbackUrl: "https://partner.example/hooks", format: "sealwatch" },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/subscriptions",
+    allowed: all(200, READERS),
+    call: () => ({ url: "/api/v1/subscriptions" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/subscriptions/:id",
+    allowed: all(200, READERS),
+    call: async (h, who) => ({ url: `/api/v1/subscriptions/${await ownSubscription(h, who)}` }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/subscriptions/:id",
+    allowed: all(204, READERS),
+    call: async (h, who) => ({ url: `/api/v1/subscriptions/${await ownSubscription(h, who)}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/admin/outbox",
+    allowed: { admin: 200 },
+    call: () => ({ url: "/api/v1/admin/outbox?status=dead" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/admin/outbox/redeliver",
+    allowed: { admin: 200 },
+    call: () => ({ url: "/api/v1/admin/outbox/redeliver", body: { kind: "matrix" } }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/admin/outbox/:id/discard",
+    allowed: { admin: 204 },
+    call: async (h) => {
+      const { messages } = await h.store.outbox.enqueue([
+        { kind: "matrix", destination: unique("d"), payload: {}, createdAtMs: h.clock.nowMs() },
+      ]);
+      return { url: `/api/v1/admin/outbox/${messages[0]!.id}/discard`, body: {} };
+    },
   },
   // ingest (the device gateway's routes)
   {

@@ -201,6 +201,7 @@ export async function createHarness(
     writerQueued: () => writer.queued,
     gateway: apiGatewayOf(gateway, store, config),
     federation,
+    masterKey,
   });
 
   const request: Harness["request"] = (method, url, options = {}) => {

@@ -274,7 +274,8 @@ export function outboxContract(h: StoreHarness): void {
       tripIds: ["trip-1"],
       signature: "hmac-sha256",
       sealedSecret: Uint8Array.from([1, 2, 3, 250]),
-      owner: { userId: "u-1", role: "trader", companyId: "co-1" },
+      owner: { kind: "user", id: "u-1", role: "trader", companyId: "co-1" },
+      afterAuditSeq: 7,
       companyId: "co-1",
       status: "active",
       createdAtMs: T0,
@@ -286,7 +287,7 @@ export function outboxContract(h: StoreHarness): void {
       const store = await h.fresh();
       const a = subscription("s-a");
       const b = subscription("s-b", {
-        owner: { userId: "u-2", role: "admin" },
+        owner: { kind: "apiKey", id: "u-2", role: "admin" },
         signature: "ed25519",
         createdAtMs: T0 + 1,
       });

@@ -5,7 +5,7 @@
  */
 import { SealwatchError } from "../../core/errors.js";
 import type { Clock } from "../../monitor/clock.js";
-import type { AccessStore, UserRecord } from "../../store/ports.js";
+import type { AccessStore, ApiKeyRecord, UserRecord } from "../../store/ports.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { dummyHash, hashPassword, verifyPassword } from "./passwords.js";
 import { checkPassword } from "./password-policy.js";
@@ -158,16 +158,20 @@ export class Authenticator {
     if (key === undefined || key.revokedAtMs !== undefined || !sameHash(sha256Hex(secret), key.secretHash)) {
       throw new SealwatchError("UNAUTHENTICATED", "the API key is invalid or revoked");
     }
-    return {
-      kind: "apiKey",
-      id: key.id,
-      name: key.name,
-      role: key.role,
-      ...(key.companyId === undefined ? {} : { companyId: key.companyId }),
-      offices: key.offices ?? [],
-      actor: `apikey:${key.id}`,
-    };
+    return principalOfApiKey(key);
   }
+}
+
+export function principalOfApiKey(key: ApiKeyRecord): Principal {
+  return {
+    kind: "apiKey",
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    ...(key.companyId === undefined ? {} : { companyId: key.companyId }),
+    offices: key.offices ?? [],
+    actor: `apikey:${key.id}`,
+  };
 }
 
 export function principalOfUser(user: UserRecord): Principal {

@@ -42,12 +42,17 @@ export type Permission =
   /** Hand a trip over to a partner by hand (it is also sent on arrival at the handover office). */
   | "trips.handover"
   /** Record the inspection decision and its outcome at the destination office. */
-  | "trips.inspect";
+  | "trips.inspect"
+  /** Create, list and end one's own webhook subscriptions. */
+  | "subscriptions.manage"
+  /** The outbox: deliveries, failures, dead letters; redeliver and discard. */
+  | "outbox.admin";
 
 export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
 
 const STAFF_READ: readonly Permission[] = [
   "self",
+  "subscriptions.manage",
   "companies.read",
   "users.read",
   "zones.read",
@@ -77,6 +82,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "federation.keys",
     "trips.dossier",
     "trips.handover",
+    "outbox.admin",
   ]),
   supervisor: new Set<Permission>([
     ...STAFF_READ,
@@ -112,6 +118,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.incident",
     "alarms.read",
     "stream.read",
+    "subscriptions.manage",
   ]),
   gateway: new Set<Permission>(["self", "ingest"]),
 };

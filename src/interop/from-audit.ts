@@ -1,0 +1,155 @@
+/**
+ * Canonical events from the audit chain (pure): every fact a subscriber hears about is an audit
+ * record — a trip transition, an alarm raised, cleared, retracted or resolved, an inspection
+ * decision — so the chain, read in order, is the live event feed. The caller looks up the trip, the
+ * alarm and the position the record refers to.
+ */
+import type { AlarmOutcome, AlarmRecord, AuditRecord, TripRecord } from "../store/ports.js";
+import type { LonLat } from "../core/geo/sphere.js";
+import type { CanonicalEvent, CanonicalEventType, EventPlace, InspectionFacts } from "./events.js";
+import { alarmFacts, officePlace, tripFacts, type ZoneLookup } from "./trip-facts.js";
+
+/** What an audit record needs looked up before it becomes events. */
+export interface AuditContext {
+  readonly trip: TripRecord;
+  readonly zones: ZoneLookup;
+  /** For alarm records. */
+  readonly alarm?: AlarmRecord;
+  /** The device's last fix at the event's time, if any. */
+  readonly position?: LonLat;
+}
+
+const TRANSITION_TYPES: Readonly<Record<string, CanonicalEventType | undefined>> = {
+  armed: "trip.armed",
+  in_transit: "trip.in_transit",
+  arrived: "trip.arrived",
+  closed: "trip.closed",
+  cancelled: "trip.cancelled",
+};
+
+const ALARM_ACTIONS: Readonly<Record<string, CanonicalEventType | undefined>> = {
+  "alarm.raise": "alarm.raised",
+  "alarm.reinstate": "alarm.raised",
+  "alarm.reopen": "alarm.raised",
+  "alarm.clear": "alarm.cleared",
+  "alarm.retract": "alarm.retracted",
+  "alarm.resolve": "alarm.resolved",
+};
+
+/** The trip an audit record is about (its id), or undefined when it reports nothing to subscribers. */
+export function auditTripId(record: AuditRecord): string | undefined {
+  const details = (record.details ?? {}) as { trip?: unknown; tripId?: unknown };
+  if (record.action === "trip.transition" || isInspection(record.action)) return record.subjectId;
+  if (ALARM_ACTIONS[record.action] !== undefined) {
+    const trip = details.trip ?? details.tripId;
+    return typeof trip === "string" ? trip : undefined;
+  }
+  return undefined;
+}
+
+/** Whether the record is about an alarm (the caller then looks the alarm up by `subjectId`). */
+export function isAlarmAction(action: string): boolean {
+  return ALARM_ACTIONS[action] !== undefined;
+}
+
+function isInspection(action: string): boolean {
+  return action.startsWith("inspection.") || action === "trip.inspection" || action === "trip.decision";
+}
+
+/** The canonical events of one audit record (none for records subscribers do not hear about). */
+export function eventsFromAudit(record: AuditRecord, ctx: AuditContext): CanonicalEvent[] {
+  const trip = tripFacts(ctx.trip, ctx.zones);
+  const device = ctx.trip.devices[0];
+  const base = {
+    recordedAtMs: record.atMs,
+    trip,
+    ...(device === undefined ? {} : { device }),
+  };
+  if (record.action === "trip.transition") {
+    const transitions = ((record.details ?? {}) as { transitions?: { state: string; atMs: number }[] })
+      .transitions;
+    return (transitions ?? []).flatMap(({ state, atMs }) => {
+      const type = TRANSITION_TYPES[state];
+      if (type === undefined) return [];
+      const office =
+        state === "armed" ? ctx.trip.origin : state === "cancelled" ? undefined : ctx.trip.destination;
+      const place = placeOf(
+        office === undefined || state === "in_transit" ? undefined : officePlace(office, ctx.zones),
+        ctx.position,
+      );
+      return [
+        {
+          ...base,
+          id: `audit-${record.seq}-${state}`,
+          type,
+          atMs,
+          ...(place === undefined ? {} : { place }),
+          actor: record.actor,
+        },
+      ];
+    });
+  }
+  const alarmType = ALARM_ACTIONS[record.action];
+  if (alarmType !== undefined) {
+    const alarm = ctx.alarm;
+    if (alarm === undefined) return [];
+    const details = (record.details ?? {}) as { outcome?: AlarmOutcome; notes?: string };
+    const resolution =
+      alarmType === "alarm.resolved" && details.outcome !== undefined
+        ? { outcome: details.outcome, ...(details.notes === undefined ? {} : { notes: details.notes }) }
+        : undefined;
+    const atMs =
+      alarmType === "alarm.raised"
+        ? alarm.startedAtMs
+        : alarmType === "alarm.cleared" && alarm.clearedAtMs !== null
+          ? alarm.clearedAtMs
+          : record.atMs;
+    const place = placeOf(undefined, ctx.position);
+    return [
+      {
+        ...base,
+        ...(alarm.device === null ? {} : { device: alarm.device }),
+        id: `audit-${record.seq}`,
+        type: alarmType,
+        atMs,
+        ...(place === undefined ? {} : { place }),
+        alarm: alarmFacts(alarm, resolution),
+        actor: record.actor,
+      },
+    ];
+  }
+  if (isInspection(record.action)) {
+    const details = (record.details ?? {}) as Record<string, unknown>;
+    const decision =
+      typeof details.decision === "string" ? details.decision : record.action.split(".").at(-1)!;
+    const office = typeof details.office === "string" ? details.office : undefined;
+    const inspection: InspectionFacts = {
+      decision,
+      ...(details.result === "conformant" || details.result === "non_conformant"
+        ? { result: details.result }
+        : {}),
+      ...(Array.isArray(details.newSeals)
+        ? { newSeals: details.newSeals.filter((s) => typeof s === "string") }
+        : {}),
+      ...(typeof details.notes === "string" ? { notes: details.notes } : {}),
+    };
+    const place = placeOf(office === undefined ? undefined : officePlace(office, ctx.zones), ctx.position);
+    return [
+      {
+        ...base,
+        id: `audit-${record.seq}`,
+        type: "inspection.decided",
+        atMs: record.atMs,
+        ...(place === undefined ? {} : { place }),
+        inspection,
+        actor: record.actor,
+      },
+    ];
+  }
+  return [];
+}
+
+function placeOf(office: EventPlace | undefined, position: LonLat | undefined): EventPlace | undefined {
+  if (office === undefined && position === undefined) return undefined;
+  return { ...(office ?? {}), ...(position === undefined ? {} : { position }) };
+}
