@@ -108,6 +108,32 @@ export class ApiContext {
     return { alarm, trip };
   }
 
+  /**
+   * A reference to a trip inside another object's answer (a device's active trip), kept only when
+   * the caller may see that trip: a reference obeys the same rule as the object it names.
+   */
+  async tripRef(principal: Principal, tripId: string | undefined): Promise<string | undefined> {
+    if (tripId === undefined) return undefined;
+    if (seesEveryTrip(principal)) return tripId;
+    const trip = await this.store.trips.get(tripId);
+    return trip !== undefined && tripVisible(principal, trip) ? tripId : undefined;
+  }
+
+  /**
+   * A refusal's message without the trips the caller may not see: `trip X` becomes "another trip"
+   * (and its state is left out), so a refusal never tells that such a trip exists or what it does.
+   */
+  async withoutHiddenTrips(principal: Principal, message: string, ownTripId?: string): Promise<string> {
+    if (seesEveryTrip(principal)) return message;
+    let result = message;
+    for (const match of message.matchAll(/\btrip "?([^\s",]+)"?(, which is \w+)?/g)) {
+      const id = match[1]!;
+      if (id === ownTripId || (await this.tripRef(principal, id)) !== undefined) continue;
+      result = result.replace(match[0], "another live trip");
+    }
+    return result;
+  }
+
   /** Ids of the trips a scoped caller sees (undefined: every trip). */
   async visibleTripIds(principal: Principal): Promise<string[] | undefined> {
     switch (principal.role) {
@@ -129,6 +155,11 @@ export class ApiContext {
         return undefined;
     }
   }
+}
+
+/** Whether the caller's role sees every trip (no scope to check). */
+function seesEveryTrip(principal: Principal): boolean {
+  return principal.role === "admin" || principal.role === "supervisor" || principal.role === "operator";
 }
 
 /** The caller of a request on a non-public route. */

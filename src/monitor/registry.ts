@@ -88,10 +88,14 @@ export class RegistryWriter {
   async declareTrip(trip: TripRecord, actor: string): Promise<TripRecord> {
     if (trip.state !== "declared")
       throw new SealwatchError("INVALID_DEFINITION", `a new trip is declared, not ${trip.state}`);
-    if ((await this.store.trips.get(trip.id)) !== undefined)
-      throw new SealwatchError("DUPLICATE_ID", `trip "${trip.id}" already exists`);
-    // The engine checks the offices, devices and route; it throws before anything is stored.
+    // The engine checks the offices, devices and route; it throws before anything is stored. The id
+    // is checked after them, so that whether an id is taken (perhaps by a trip the caller may not
+    // see) shows only to a declaration that is otherwise valid.
     this.engine.declareTrip(tripSpecOf(trip));
+    if ((await this.store.trips.get(trip.id)) !== undefined) {
+      this.engine.evictTrip(trip.id);
+      throw new SealwatchError("DUPLICATE_ID", `trip "${trip.id}" already exists`);
+    }
     try {
       await this.store.trips.insert(trip);
     } catch (error) {

@@ -107,7 +107,10 @@ export function deviceRoutes(app: ApiApp, ctx: ApiContext): void {
         ...(companyId === undefined ? {} : { companyId }),
         ...(request.query.lifecycle === undefined ? {} : { lifecycle: request.query.lifecycle }),
       });
-      return { items: devices.map((d) => deviceView(d, ctx.host.engine.activeTripOf(d.id))) };
+      const items = [];
+      for (const d of devices)
+        items.push(deviceView(d, await ctx.tripRef(p, ctx.host.engine.activeTripOf(d.id))));
+      return { items };
     },
   );
 
@@ -123,8 +126,9 @@ export function deviceRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const device = await ctx.visibleDevice(principalOf(request), request.params.id);
-      return deviceView(device, ctx.host.engine.activeTripOf(device.id));
+      const p = principalOf(request);
+      const device = await ctx.visibleDevice(p, request.params.id);
+      return deviceView(device, await ctx.tripRef(p, ctx.host.engine.activeTripOf(device.id)));
     },
   );
 

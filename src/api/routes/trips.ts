@@ -362,7 +362,10 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
           ...(input.reason === undefined ? {} : { reason: input.reason }),
         });
         if (!result.accepted)
-          throw new SealwatchError("COMMAND_REFUSED", result.refusal ?? `${name} refused`);
+          throw new SealwatchError(
+            "COMMAND_REFUSED",
+            await ctx.withoutHiddenTrips(p, result.refusal ?? `${name} refused`, trip.id),
+          );
         const updated = result.trip ?? (await ctx.store.trips.get(trip.id)) ?? trip;
         if (name === "disarm") await ctx.inspections.releasedAtDisarm(updated, p.actor);
         return { accepted: true as const, seq: result.seq, trip: tripView(updated) };

@@ -156,8 +156,6 @@ export class MonitoringEngine {
   }
 
   declareTrip(spec: TripSpec): void {
-    if (this.trips.has(spec.id))
-      throw new SealwatchError("DUPLICATE_ID", `trip "${spec.id}" is already declared`);
     const office = (id: string, role: string): number => {
       const number = this.zoneNumbers.get(id);
       if (number === undefined)
@@ -181,6 +179,9 @@ export class MonitoringEngine {
     }
     if (spec.route.length === 0)
       throw new SealwatchError("INVALID_DEFINITION", `trip "${spec.id}" has an empty route`);
+    // Checked last, so that a declaration with other faults answers alike whether or not the id is taken.
+    if (this.trips.has(spec.id))
+      throw new SealwatchError("DUPLICATE_ID", `trip "${spec.id}" is already declared`);
     const trip = new TripRuntime(spec, origin, destination, this.zoneKinds, positionReporting, (zone) =>
       this.restrictedRule(zone),
     );
