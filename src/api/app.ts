@@ -36,7 +36,7 @@ import { streamRoutes } from "./routes/stream.js";
 import { subscriptionRoutes } from "./routes/subscriptions.js";
 import { systemRoutes } from "./routes/system.js";
 import { tripRoutes } from "./routes/trips.js";
-import { inspectionRoutes } from "./routes/inspections.js";
+import { inspectionFigureRoutes, inspectionRoutes } from "./routes/inspections.js";
 import { zoneRoutes } from "./routes/zones.js";
 import { SHARED_SCHEMAS } from "./schemas/views.js";
 import { INSPECTION_SCHEMAS } from "./schemas/inspection.js";
@@ -223,6 +223,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       deviceRoutes(scoped, context);
       tripRoutes(scoped, context);
       inspectionRoutes(scoped, context);
+      inspectionFigureRoutes(scoped, context);
       alarmRoutes(scoped, context);
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);

@@ -234,6 +234,26 @@ describe("inspection at destination", () => {
     assert.equal(disarmed.statusCode, 200, disarmed.body);
   });
 
+  it("figures over the trips decided here: staff see them, traders do not", async () => {
+    const r = await h.request("GET", "/api/v1/kpis/inspections", { as: "supervisor" });
+    assert.equal(r.statusCode, 200, r.body);
+    const figures = r.json<{
+      trips: number;
+      byChannel: Record<string, number>;
+      physicalInspections: number;
+    }>();
+    const stored = await h.store.inspections.list();
+    assert.equal(figures.trips, stored.length);
+    assert.ok(figures.byChannel.red! >= 1);
+    assert.equal(
+      figures.physicalInspections,
+      stored.filter((x) => x.decision?.kind === "physical_inspection").length,
+    );
+    assert.equal((await h.request("GET", "/api/v1/kpis/inspections", { as: "trader" })).statusCode, 403);
+    const bad = await h.request("GET", "/api/v1/kpis/inspections?from=yesterday", { as: "supervisor" });
+    assert.equal(bad.statusCode, 400, bad.body);
+  });
+
   it("a forced disarm before arrival waits until the trip's alarms are resolved", async () => {
     const { tripId } = await h.newAlarm();
     const forced = await h.request("POST", `/api/v1/trips/${tripId}/disarm`, {

@@ -376,6 +376,12 @@ const ROWS: Row[] = [
   },
   {
     method: "GET",
+    route: "/api/v1/kpis/inspections",
+    allowed: all(200, STAFF),
+    call: () => ({ url: "/api/v1/kpis/inspections" }),
+  },
+  {
+    method: "GET",
     route: "/api/v1/trips/:id/inspection",
     allowed: all(200, READERS),
     call: async (h) => ({

@@ -41,6 +41,8 @@ export type Permission =
   | "trips.dossier"
   /** Hand a trip over to a partner by hand (it is also sent on arrival at the handover office). */
   | "trips.handover"
+  /** The figures of risk-based inspection (staff; officers for their offices). */
+  | "risk.figures"
   /** Record the inspection decision and its outcome at the destination office. */
   | "trips.inspect"
   /** Create, list and end one's own webhook subscriptions. */
@@ -63,6 +65,7 @@ const STAFF_READ: readonly Permission[] = [
   "alarms.handle",
   "stream.read",
   "federation.read",
+  "risk.figures",
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {

@@ -2,14 +2,16 @@
  * The inspection at destination: the trip's recommendation and reasons, the officer's decision and
  * the outcome of the check (docs/risk.md). Disarming checks the same service (routes/trips.ts).
  */
-import { Type } from "@fastify/type-provider-typebox";
+import { Type, type TSchema } from "@fastify/type-provider-typebox";
 import type { RiskReason } from "../../core/risk/record.js";
 import { RECOMMENDED_DECISION, type InspectionState } from "../../risk/inspection-service.js";
 import { INSPECTION_DECISIONS, INSPECTION_RESULTS } from "../../store/inspection-ports.js";
 import type { TripRecord } from "../../store/ports.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
-import { IdParams, Strict, StringEnum, withErrors } from "../schemas/common.js";
+import { checkTime } from "../input-checks.js";
+import { IdParams, Strict, StringEnum, Time, withErrors } from "../schemas/common.js";
+import { inspectionFigures } from "../../risk/figures.js";
 import { iso } from "../views.js";
 
 function reasonView(r: RiskReason) {
@@ -181,6 +183,70 @@ export function inspectionRoutes(app: ApiApp, ctx: ApiContext): void {
       );
       const state = { fixed: true as const, record, recommendation: record.recommendation };
       return inspectionView(trip, state, audienceOf(p.role));
+    },
+  );
+}
+
+const Nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const HitRateView = Type.Object({
+  checks: Type.Integer(),
+  irregularities: Type.Integer(),
+  rate: Nullable(Type.Number({ description: "irregularities ÷ checks" })),
+});
+const PerChannel = (schema: TSchema) => Type.Object({ green: schema, yellow: schema, red: schema });
+
+const FiguresView = Type.Object({
+  from: Type.Optional(Time),
+  to: Type.Optional(Time),
+  trips: Type.Integer({ description: "Trips whose recommendation was fixed at arrival in the period." }),
+  byChannel: PerChannel(Type.Integer()),
+  greenShare: Nullable(Type.Number()),
+  arrivalToRelease: PerChannel(Type.Object({ released: Type.Integer(), medianMin: Nullable(Type.Number()) })),
+  hitRate: Type.Object({ green: HitRateView, yellow: HitRateView, red: HitRateView, random: HitRateView }),
+  falseAlarms: Type.Record(
+    Type.String(),
+    Type.Object({ resolved: Type.Integer(), falseAlarms: Type.Integer(), rate: Type.Number() }),
+  ),
+  physicalInspections: Type.Integer(),
+  inspectionsAvoided: Type.Integer(),
+  hoursSaved: Type.Number({ description: "inspectionsAvoided × the configured inspectionHours" }),
+});
+
+/** The figures of risk-based inspection (GET /kpis/inspections). */
+export function inspectionFigureRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    "/kpis/inspections",
+    {
+      config: { permission: "risk.figures" },
+      schema: {
+        tags: ["inspection"],
+        summary:
+          "Green-lane share, arrival→release by channel, hit rate per channel (random apart), false alarms per type, inspections avoided",
+        querystring: Strict({ from: Type.Optional(Time), to: Type.Optional(Time) }),
+        response: withErrors({ 200: FiguresView }),
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const fromMs =
+        request.query.from === undefined ? undefined : checkTime("query.from", request.query.from);
+      const toMs = request.query.to === undefined ? undefined : checkTime("query.to", request.query.to);
+      const inspections = await ctx.store.inspections.list({
+        ...(fromMs === undefined ? {} : { fromMs }),
+        ...(toMs === undefined ? {} : { toMs }),
+        ...(p.role === "officer" ? { offices: p.offices } : {}),
+      });
+      const tripIds = new Set(inspections.map((r) => r.tripId));
+      const alarms = (await ctx.store.alarms.list({ workflow: ["resolved"] })).filter((a) =>
+        p.role === "officer"
+          ? tripIds.has(a.trip)
+          : (fromMs === undefined || a.startedAtMs >= fromMs) && (toMs === undefined || a.startedAtMs < toMs),
+      );
+      return {
+        ...(request.query.from === undefined ? {} : { from: request.query.from }),
+        ...(request.query.to === undefined ? {} : { to: request.query.to }),
+        ...inspectionFigures(inspections, alarms, ctx.deps.config.inspectionHours),
+      };
     },
   );
 }
