@@ -22,7 +22,7 @@ starting with "(".
 
 Options:
   --protocol NAME  jt701 (Jointech JT701/JT600 $ and ( frames, JT709A/JT705A JT808 frames) or
-                   teltonika (Codec 8 / 8E)
+                   teltonika (Codec 8 / 8E / 16)
   --imei IMEI      the IMEI a Teltonika connection logged in with (AVL packets carry none)
   --udp            the Teltonika frame is a UDP datagram
   --no-verify      decode even when the checksum or length is wrong (forensics)

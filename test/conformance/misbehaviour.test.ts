@@ -5,55 +5,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { runLive } from "../../src/conformance/live.js";
 import type { ConformanceReport } from "../../src/conformance/report.js";
-import { ConformanceDevice, SimClock, type Misbehaviour } from "../../src/sim/conformance-device.js";
-
-const HEARTBEAT_S = 60;
-const IDS = { jt701: "8043396604", teltonika: "356307042441013" } as const;
-const TELTONIKA_IO = JSON.parse(
-  '{"seal":{"io":1,"closedWhen":1},"tamper":{"io":2,"tamperedWhen":1},"batteryPct":{"io":113}}',
-) as { seal: { io: number; closedWhen: number } };
-
-/** A live session of the kit against the simulated device, every step prompted. */
-export async function session(
-  protocol: "jt701" | "teltonika",
-  misbehaviours: readonly Misbehaviour[] = [],
-): Promise<ConformanceReport> {
-  const clock = new SimClock(Date.UTC(2026, 2, 2, 8, 0));
-  let device: ConformanceDevice | undefined;
-  try {
-    return await runLive({
-      protocol,
-      expectedId: IDS[protocol],
-      heartbeatS: HEARTBEAT_S,
-      ...(protocol === "teltonika" ? { teltonikaIo: TELTONIKA_IO } : {}),
-      port: 0,
-      host: "127.0.0.1",
-      interactive: true,
-      durationS: 0,
-      stepTimeoutS: 0.5,
-      clock: () => clock.nowMs,
-      log: () => undefined,
-      technician: { perform: (step) => device!.act(step.id) },
-      async onListening(port) {
-        device = new ConformanceDevice({
-          protocol,
-          host: "127.0.0.1",
-          port,
-          id: IDS[protocol],
-          clock,
-          heartbeatS: HEARTBEAT_S,
-          misbehaviours,
-        });
-        await device.heartbeats(4);
-      },
-      afterSteps: () => device!.heartbeats(4),
-    });
-  } finally {
-    device?.close();
-  }
-}
+import type { Misbehaviour } from "../../src/sim/conformance-device.js";
+import { session } from "./support.js";
 
 function verdicts(report: ConformanceReport): Record<string, string> {
   return Object.fromEntries(report.checks.map((c) => [c.id, c.verdict]));

@@ -1,4 +1,10 @@
-/** Helpers for the conformance kit's tests: a pcap writer (TCP over IPv4 over Ethernet). */
+/**
+ * Helpers for the conformance kit's tests: a live session against the simulated device, and a pcap
+ * writer (TCP over IPv4 over Ethernet).
+ */
+import { runLive } from "../../src/conformance/live.js";
+import type { ConformanceReport } from "../../src/conformance/report.js";
+import { ConformanceDevice, SimClock, type Misbehaviour } from "../../src/sim/conformance-device.js";
 
 export interface TcpPacket {
   readonly atMs: number;
@@ -51,4 +57,50 @@ export function pcapOf(packets: readonly TcpPacket[], serverPort: number): Uint8
     return Buffer.concat([rec, data]);
   });
   return Uint8Array.from(Buffer.concat([header, ...records]));
+}
+
+const HEARTBEAT_S = 60;
+const IDS = { jt701: "8043396604", teltonika: "356307042441013" } as const;
+const TELTONIKA_IO = JSON.parse(
+  '{"seal":{"io":1,"closedWhen":1},"tamper":{"io":2,"tamperedWhen":1},"batteryPct":{"io":113}}',
+) as { seal: { io: number; closedWhen: number } };
+
+/** A live session of the kit against the simulated device, every step prompted. */
+export async function session(
+  protocol: "jt701" | "teltonika",
+  misbehaviours: readonly Misbehaviour[] = [],
+): Promise<ConformanceReport> {
+  const clock = new SimClock(Date.UTC(2026, 2, 2, 8, 0));
+  let device: ConformanceDevice | undefined;
+  try {
+    return await runLive({
+      protocol,
+      expectedId: IDS[protocol],
+      heartbeatS: HEARTBEAT_S,
+      ...(protocol === "teltonika" ? { teltonikaIo: TELTONIKA_IO } : {}),
+      port: 0,
+      host: "127.0.0.1",
+      interactive: true,
+      durationS: 0,
+      stepTimeoutS: 0.5,
+      clock: () => clock.nowMs,
+      log: () => undefined,
+      technician: { perform: (step) => device!.act(step.id) },
+      async onListening(port) {
+        device = new ConformanceDevice({
+          protocol,
+          host: "127.0.0.1",
+          port,
+          id: IDS[protocol],
+          clock,
+          heartbeatS: HEARTBEAT_S,
+          misbehaviours,
+        });
+        await device.heartbeats(4);
+      },
+      afterSteps: () => device!.heartbeats(4),
+    });
+  } finally {
+    device?.close();
+  }
 }
