@@ -69,6 +69,7 @@ const TELTONIKA_IO = JSON.parse(
 export async function session(
   protocol: "jt701" | "teltonika",
   misbehaviours: readonly Misbehaviour[] = [],
+  recordPath?: string,
 ): Promise<ConformanceReport> {
   const clock = new SimClock(Date.UTC(2026, 2, 2, 8, 0));
   let device: ConformanceDevice | undefined;
@@ -81,6 +82,7 @@ export async function session(
       port: 0,
       host: "127.0.0.1",
       interactive: true,
+      ...(recordPath === undefined ? {} : { recordPath }),
       durationS: 0,
       stepTimeoutS: 0.5,
       clock: () => clock.nowMs,
