@@ -7,6 +7,7 @@ import type { Device, DeviceClass, RuleOverrides, TripSpec, Zone, ZoneKind } fro
 import { validateSealIdentifiers } from "../core/identifiers/index.js";
 import { RULE_KEYS } from "../core/domain/rules.js";
 import type { LonLat } from "../core/geo/sphere.js";
+import { checkPolygon } from "../core/geo/polygon-check.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
 import {
   Problems,
@@ -138,14 +139,15 @@ function parsePolygon(raw: unknown, path: string, problems: Problems): ZoneShape
     else ring.push(position);
   });
   if (!ok) return undefined;
+  // A scenario polygon may leave out the closing position; the checks of zone geometry then apply.
   const closed =
     ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1];
-  const distinct = closed ? ring.length - 1 : ring.length;
-  if (distinct < 3) {
-    problems.add(path, `a polygon needs at least 3 distinct vertices, got ${distinct}`);
+  const checked = checkPolygon([closed || ring.length === 0 ? ring : [...ring, ring[0]!]]);
+  if (!checked.ok) {
+    problems.add(path, checked.reason);
     return undefined;
   }
-  return { type: "polygon", ring };
+  return { type: "polygon", ring: checked.rings[0]! };
 }
 
 function parseCircle(raw: unknown, path: string, problems: Problems): ZoneShape | undefined {

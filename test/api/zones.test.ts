@@ -20,10 +20,12 @@ describe("zones", () => {
   after(() => h.close());
 
   it("defines a polygon zone from a GeoJSON Feature and gives it back closed, with its properties", async () => {
+    // Counter-clockwise and closed, as RFC 7946 says: given back as it came.
     const ring = [
-      [37.0, -1.4],
-      [37.1, -1.4],
+      [37.0, -1.5],
       [37.1, -1.5],
+      [37.1, -1.4],
+      [37.0, -1.4],
       [37.0, -1.5],
     ];
     const created = await h.request("POST", "/api/v1/zones", {
@@ -39,7 +41,7 @@ describe("zones", () => {
     const zone = created.json<ZoneJson>();
     assert.equal(zone.type, "Feature");
     assert.equal(zone.id, "NO-GO-1");
-    assert.deepEqual(zone.geometry, { type: "Polygon", coordinates: [[...ring, ring[0]]] });
+    assert.deepEqual(zone.geometry, { type: "Polygon", coordinates: [ring] });
     assert.equal(zone.properties.kind, "restricted");
     assert.equal(h.host.engine.hasZone("NO-GO-1"), true);
     const read = (await h.request("GET", "/api/v1/zones/NO-GO-1", { as: "trader" })).json<ZoneJson>();
@@ -136,7 +138,28 @@ describe("zones", () => {
           properties: { kind: "rest" },
         },
         400,
-        /at least 3 distinct/,
+        /body\.geometry\.coordinates: ring 0 is not closed/,
+      ],
+      [
+        {
+          type: "Feature",
+          id: "Z1",
+          geometry: {
+            type: "Polygon",
+            coordinates: [
+              [
+                [37.0, -1.5],
+                [37.1, -1.4],
+                [37.1, -1.5],
+                [37.0, -1.4],
+                [37.0, -1.5],
+              ],
+            ],
+          },
+          properties: { kind: "restricted" },
+        },
+        400,
+        /^body\.geometry\.coordinates: ring 0 crosses itself between positions 0–1 and 2–3$/,
       ],
       [
         {

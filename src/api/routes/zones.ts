@@ -1,12 +1,13 @@
 /** Customs offices, rest areas and restricted zones, as GeoJSON Features in and out. */
 import { Type, type Static } from "@fastify/type-provider-typebox";
 import { SealwatchError } from "../../core/errors.js";
+import { checkPolygon } from "../../core/geo/polygon-check.js";
 import type { ZoneShape } from "../../core/geo/zone-index.js";
 import type { ZoneRecord } from "../../store/ports.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
-import { checkIdentifier, checkPosition, checkPositions, invalid } from "../input-checks.js";
+import { checkIdentifier, checkPosition, invalid } from "../input-checks.js";
 import {
   Id,
   IdParams,
@@ -61,16 +62,14 @@ function shapeOf(feature: ZoneFeatureBody): ZoneShape {
   }
   if (properties.radiusM !== undefined)
     throw invalid("body.properties.radiusM", "only a Point zone has a radius");
-  if (geometry.coordinates.length !== 1)
+  const checked = checkPolygon(geometry.coordinates);
+  if (!checked.ok) throw invalid("body.geometry.coordinates", checked.reason);
+  if (checked.rings.length !== 1)
     throw invalid(
       "body.geometry.coordinates",
       "a zone polygon has exactly one ring (holes are not supported)",
     );
-  const ring = checkPositions("body.geometry.coordinates[0]", geometry.coordinates[0]!);
-  const distinct = new Set(ring.map(([lon, lat]) => `${lon},${lat}`));
-  if (distinct.size < 3)
-    throw invalid("body.geometry.coordinates[0]", "a ring needs at least 3 distinct positions");
-  return { type: "polygon", ring };
+  return { type: "polygon", ring: checked.rings[0]! };
 }
 
 function zoneRecordOf(
