@@ -27,6 +27,15 @@ const TRANSITION_TYPES: Readonly<Record<string, CanonicalEventType | undefined>>
   cancelled: "trip.cancelled",
 };
 
+/** Trip states in lifecycle order (cancelled apart). */
+const STATE_RANK: Readonly<Record<string, number | undefined>> = {
+  declared: 0,
+  armed: 1,
+  in_transit: 2,
+  arrived: 3,
+  closed: 4,
+};
+
 const ALARM_ACTIONS: Readonly<Record<string, CanonicalEventType | undefined>> = {
   "alarm.raise": "alarm.raised",
   "alarm.reinstate": "alarm.raised",
@@ -66,11 +75,24 @@ export function eventsFromAudit(record: AuditRecord, ctx: AuditContext): Canonic
     ...(device === undefined ? {} : { device }),
   };
   if (record.action === "trip.transition") {
-    const transitions = ((record.details ?? {}) as { transitions?: { state: string; atMs: number }[] })
-      .transitions;
-    return (transitions ?? []).flatMap(({ state, atMs }) => {
+    const details = (record.details ?? {}) as {
+      from?: string;
+      to?: string;
+      transitions?: { state: string; atMs: number }[];
+    };
+    // The record lists every transition of the trip so far; only those past `from` are new here.
+    const fromRank = STATE_RANK[details.from ?? "declared"] ?? 0;
+    const toRank = STATE_RANK[details.to ?? ""] ?? Number.POSITIVE_INFINITY;
+    return (details.transitions ?? []).flatMap(({ state, atMs }) => {
       const type = TRANSITION_TYPES[state];
       if (type === undefined) return [];
+      const rank = STATE_RANK[state] ?? 0;
+      if (
+        state === "cancelled"
+          ? details.to !== "cancelled" || details.from === "cancelled"
+          : rank <= fromRank || rank > toRank
+      )
+        return [];
       const office =
         state === "armed" ? ctx.trip.origin : state === "cancelled" ? undefined : ctx.trip.destination;
       const place = placeOf(
