@@ -8,9 +8,8 @@ import type { AlarmChange } from "../core/engine/alarm-book.js";
 import type { ApplyResult, TripChange } from "../core/engine/inputs.js";
 import type { LiveBus, LiveEventBody, LiveReading } from "../bus/live-events.js";
 import type { AlarmRecord, AuditEntry, ReadingRecord, Store, TripRecord } from "../store/ports.js";
-import type { HostLogger, HostStats } from "./host.js";
+import type { HostLogger, HostStats, TripMemory } from "./ports.js";
 import { alarmId, newAlarmRecord } from "./records.js";
-import type { Recovery } from "./recovery.js";
 
 /** Offices whose officers may see a trip: its origin, destination and checkpoints. */
 export function tripOffices(trip: TripRecord | undefined): string[] {
@@ -55,7 +54,7 @@ export class EffectWriter {
   constructor(
     private readonly store: Store,
     private readonly bus: LiveBus,
-    private readonly recovery: Recovery,
+    private readonly recovery: TripMemory,
     private readonly stats: HostStats,
     private readonly logger: HostLogger,
   ) {}

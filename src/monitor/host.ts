@@ -11,7 +11,6 @@
  * data needs it, so memory follows the live trips.
  */
 import type { Mutable } from "../core/mutable.js";
-import type { Alarm } from "../core/domain/model.js";
 import type { MonitoringEngine } from "../core/engine/engine.js";
 import type { ApplyResult, CommandName } from "../core/engine/inputs.js";
 import type { LiveBus } from "../bus/live-events.js";
@@ -29,6 +28,7 @@ import type {
 } from "../store/ports.js";
 import type { Clock } from "./clock.js";
 import { EffectWriter } from "./effects.js";
+import { silentLogger, type HostLogger, type HostStats } from "./ports.js";
 import { engineInputOf } from "./records.js";
 import { Recovery } from "./recovery.js";
 import { RegistryWriter, type RegistryChangeNote } from "./registry.js";
@@ -68,29 +68,6 @@ export interface CommandResult {
   readonly accepted: boolean;
   readonly refusal?: string;
   readonly trip?: TripRecord;
-}
-
-export interface HostLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-export const silentLogger: HostLogger = { info() {}, warn() {}, error() {} };
-
-/** Counters the metrics endpoint reads. */
-export interface HostStats {
-  readingsApplied: number;
-  readingsDuplicate: number;
-  readingsRejected: number;
-  readingsFailed: number;
-  /** Readings refused before the log: a value the store cannot keep (READING_REFUSED). */
-  readingsRefused: number;
-  commands: number;
-  ticks: number;
-  alarmsRaised: Partial<Record<Alarm["type"], number>>;
-  /** Milliseconds from a reading's arrival to the end of its application, for readings that raised an alarm. */
-  ingestToAlarmMs: number[];
 }
 
 export interface MonitorHostOptions {

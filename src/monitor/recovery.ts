@@ -14,18 +14,17 @@ import { alarmKey, type Alarm } from "../core/domain/model.js";
 import { MonitoringEngine } from "../core/engine/engine.js";
 import type { MessageInput, ReadInput } from "../core/engine/inputs.js";
 import type { ReadingRecord, Store, TripRecord } from "../store/ports.js";
-import type { EffectWriter } from "./effects.js";
-import type { HostLogger } from "./host.js";
+import type { AlarmChangeSink, HostLogger, TripMemory } from "./ports.js";
 import { alarmOf, deviceOf, engineInputOf, tripSpecOf, zoneOf } from "./records.js";
 
 const LIVE_STATES = ["armed", "in_transit", "arrived"] as const;
 /** How far back passive reads are loaded to decide an arm (the latest read at the origin office). */
 const PASSIVE_READS_LOOKBACK_MS = 30 * 86_400_000;
 
-export class Recovery {
+export class Recovery implements TripMemory {
   /** Trip records of the trips the engine holds. */
   readonly trips = new Map<string, TripRecord>();
-  private effects: EffectWriter | null = null;
+  private effects: AlarmChangeSink | null = null;
   private pendingReconcile: { trip: TripRecord; computed: Alarm[] }[] = [];
 
   private constructor(
@@ -54,7 +53,7 @@ export class Recovery {
     return recovery;
   }
 
-  attach(effects: EffectWriter): void {
+  attach(effects: AlarmChangeSink): void {
     this.effects = effects;
   }
 

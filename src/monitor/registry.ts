@@ -8,7 +8,7 @@ import { SealwatchError } from "../core/errors.js";
 import type { MonitoringEngine } from "../core/engine/engine.js";
 import type { DeviceRecord, Store, TripRecord, ZoneRecord } from "../store/ports.js";
 import { deviceOf, tripSpecOf, zoneOf } from "./records.js";
-import type { Recovery } from "./recovery.js";
+import type { TripMemory } from "./ports.js";
 
 /** What an audit record of a registry change says beyond the default action. */
 export interface RegistryChangeNote {
@@ -21,7 +21,7 @@ export class RegistryWriter {
   constructor(
     private readonly engine: MonitoringEngine,
     private readonly store: Store,
-    private readonly recovery: Recovery,
+    private readonly recovery: TripMemory,
   ) {}
 
   async defineZone(

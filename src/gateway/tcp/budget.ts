@@ -2,8 +2,9 @@
  * A connection's work budget: a token bucket for frames and one for bytes. Each refills at its rate
  * per second up to `burstS` seconds' worth; a connection that has spent its tokens is not read until
  * they come back (TCP flow control holds the device), so no connection can take more than its share
- * of the event loop however fast it sends. `overBudgetSinceMs` tells how long the connection has been
- * held back without a break: a device that never stops exceeding its budget is closed.
+ * of the event loop however fast it sends. `overBudgetSinceMs` tells since when the connection has
+ * been held back with bytes still waiting to be read (it ends once everything sent has been read): a
+ * device that never stops exceeding its budget is closed.
  */
 
 export interface BudgetLimits {
@@ -37,13 +38,17 @@ export class WorkBudget {
     this.bytes = Math.min(bytesPerS * burstS, this.bytes + elapsedS * bytesPerS);
   }
 
-  /** Whether the connection may be read now; starts or ends the over-budget period. */
+  /** Whether the connection may be read now; a refusal starts the over-budget period. */
   available(nowMs: number): boolean {
     this.refill(nowMs);
     const ok = this.frames > 0 && this.bytes > 0;
-    if (ok) this.overBudgetSinceMs = undefined;
-    else this.overBudgetSinceMs ??= nowMs;
+    if (!ok) this.overBudgetSinceMs ??= nowMs;
     return ok;
+  }
+
+  /** Everything the device sent has been read: it is within its budget again. */
+  caughtUp(): void {
+    this.overBudgetSinceMs = undefined;
   }
 
   /** Spends tokens (the balance may go below zero: the debt is paid before the next read). */

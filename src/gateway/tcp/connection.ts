@@ -269,6 +269,7 @@ export class DeviceConnection {
       this.inFlight++;
     }
     this.budget.spend(frames, slice.length);
+    if (this.inputBytes === 0) this.budget.caughtUp();
     if (this.closing) return;
     this.watchPartialFrame(frames > 0);
     this.updateFlow();

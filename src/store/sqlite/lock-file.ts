@@ -1,9 +1,13 @@
 /**
  * One writer per SQLite file: an exclusive lock file next to the database (`<db>.lock`, created with
- * O_EXCL) holding the owner's pid, host and start time. A lock whose process is gone (same host) is
- * stale and taken over; a live one refuses the second writer with a message naming it. Read-only
- * opens take no lock, so `db status` and `audit verify` work while a server runs.
+ * O_EXCL) naming its owner by more than a pid: host, boot id, the process's start time (from /proc)
+ * and a random token of this process. A crash leaves the file behind, and a restarted process may
+ * get the same pid (in a container the server is pid 1 every time): the start time and the token
+ * tell the previous owner from a live one, so a crash never blocks the restart. A live owner refuses
+ * the second writer with a message naming it. Read-only opens take no lock, so `db status` and
+ * `audit verify` work while a server runs.
  */
+import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { StoreError } from "../store-error.js";
@@ -12,7 +16,16 @@ interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly sinceMs: number;
+  /** The kernel's boot id (Linux): a lock from before a reboot is stale. */
+  readonly bootId?: string;
+  /** The owner's start time in clock ticks since boot (Linux /proc): a reused pid starts later. */
+  readonly startTicks?: string;
+  /** A random token of the owning process: this process's own pid in an old lock is not its lock. */
+  readonly token?: string;
 }
+
+/** This process's token, the same for every lock it takes. */
+const TOKEN = randomBytes(12).toString("hex");
 
 export class LockFile {
   private held = true;
@@ -22,7 +35,16 @@ export class LockFile {
   /** Takes the lock for `databasePath`, or throws STORE_LOCKED naming the process that holds it. */
   static acquire(databasePath: string): LockFile {
     const path = `${databasePath}.lock`;
-    const owner: LockOwner = { pid: process.pid, host: hostname(), sinceMs: Date.now() };
+    const bootId = readBootId();
+    const startTicks = startTicksOf(process.pid);
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: hostname(),
+      sinceMs: Date.now(),
+      token: TOKEN,
+      ...(bootId === undefined ? {} : { bootId }),
+      ...(startTicks === undefined ? {} : { startTicks }),
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       let fd: number;
       try {
@@ -39,7 +61,7 @@ export class LockFile {
           );
         }
         const holder = readOwner(path);
-        if (holder !== undefined && (holder.host !== owner.host || isAlive(holder.pid))) {
+        if (holder !== undefined && holds(holder, owner)) {
           const since = new Date(holder.sinceMs).toISOString();
           throw new StoreError(
             "STORE_LOCKED",
@@ -77,13 +99,32 @@ export class LockFile {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    if (readOwner(this.path)?.pid !== process.pid) return;
+    const owner = readOwner(this.path);
+    if (owner?.pid !== process.pid || (owner.token !== undefined && owner.token !== TOKEN)) return;
     try {
       unlinkSync(this.path);
     } catch {
       // Already gone.
     }
   }
+}
+
+/**
+ * Whether the process a lock names still holds it, as far as `self` (on this host) can tell. On
+ * another host nothing can be checked: the lock holds.
+ */
+function holds(holder: LockOwner, self: LockOwner): boolean {
+  if (holder.host !== self.host) return true;
+  if (holder.bootId !== undefined && self.bootId !== undefined && holder.bootId !== self.bootId) return false;
+  if (holder.pid === process.pid) {
+    // Our own pid: ours only if it carries our token (a lock without one is from an older version,
+    // written by a previous process that had this pid).
+    return holder.token === TOKEN;
+  }
+  if (!isAlive(holder.pid)) return false;
+  if (holder.startTicks === undefined) return true;
+  const now = startTicksOf(holder.pid);
+  return now === undefined || now === holder.startTicks;
 }
 
 function readOwner(path: string): LockOwner | undefined {
@@ -107,11 +148,30 @@ function isFresh(path: string): boolean {
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readBootId(): string | undefined {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat (start time, clock ticks after boot); undefined off Linux. */
+export function startTicksOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count from its end.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19];
+  } catch {
+    return undefined;
   }
 }
