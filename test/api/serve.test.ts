@@ -55,7 +55,7 @@ function start(args: string[], env: Record<string, string>): Running {
     stderr: () => stderr,
     exited,
     kill: (signal) => child.kill(signal),
-    async until(predicate, timeoutMs = 10_000) {
+    async until(predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = lines.find(predicate);
@@ -136,7 +136,7 @@ describe("sealwatch serve", () => {
         SEALWATCH_DATA_DIR: quiet,
         LOG_LEVEL: "error",
       });
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 60_000;
       while (!server.stderr().includes("one-time password") && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 25));
       assert.match(server.stderr(), /first start: administrator "admin", one-time password [A-Za-z0-9]{20}/);
