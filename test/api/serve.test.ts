@@ -3,11 +3,11 @@
  * one-time password in the log, a graceful stop on SIGTERM, data kept across restarts; every bad
  * setting reported at once; `--help` on every command; the generated configuration reference.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { configReference } from "../../src/config/load.js";
@@ -26,6 +26,9 @@ interface Running {
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
 }
+
+/** Every server a test started; one still running when the suite ends (a failed wait) is killed. */
+const started = new Set<ChildProcess>();
 
 function start(args: string[], env: Record<string, string>): Running {
   const child = spawn(process.execPath, [MAIN, ...args], {
@@ -49,7 +52,13 @@ function start(args: string[], env: Record<string, string>): Running {
     }
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  started.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      started.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     lines,
     stderr: () => stderr,
@@ -80,6 +89,9 @@ describe("sealwatch serve", () => {
     SEALWATCH_MQTT_PORT: "0",
     SEALWATCH_DEVICE_HOST: "127.0.0.1",
   };
+  afterEach(() => {
+    for (const child of started) child.kill("SIGKILL");
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("starts on free ports, creates the first administrator with a one-time password, and stops on SIGTERM", async () => {
@@ -103,7 +115,7 @@ describe("sealwatch serve", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify({
         currentPassword: created.oneTimePassword,
-        newPassword: "the administrator's own passphrase",
+        newPassword: "a harbour at dusk, seven cranes",
       }),
     });
     assert.equal(changed.status, 204);
@@ -121,7 +133,7 @@ describe("sealwatch serve", () => {
     const login = await fetch(`${serving.url as string}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: "the administrator's own passphrase" }),
+      body: JSON.stringify({ username: "admin", password: "a harbour at dusk, seven cranes" }),
     });
     assert.equal(login.status, 200);
     server.kill("SIGINT");
