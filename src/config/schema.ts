@@ -139,6 +139,43 @@ export const CONFIG_SCHEMA = {
     min: 10,
     description: "How often the engine clock is advanced when no input arrives (signal loss, overdue).",
   },
+  busUrl: {
+    env: "SEALWATCH_BUS_URL",
+    type: "string",
+    default: undefined,
+    description:
+      "NATS JetStream URL (nats://host:4222, comma-separated for a NATS cluster): the distributed mode; unset, one process.",
+  },
+  busNamespace: {
+    env: "SEALWATCH_BUS_NAMESPACE",
+    type: "string",
+    default: "sealwatch",
+    description:
+      "Prefix of the streams, subjects and buckets on NATS (lower case): clusters sharing one NATS differ here.",
+  },
+  busPartitions: {
+    env: "SEALWATCH_BUS_PARTITIONS",
+    type: "integer",
+    default: 16,
+    min: 1,
+    max: 1024,
+    description:
+      "Partitions of the input log; fixed at the cluster's first start (every process must agree).",
+  },
+  busLeaseTtlMs: {
+    env: "SEALWATCH_BUS_LEASE_TTL_MS",
+    type: "integer",
+    default: 5000,
+    min: 1000,
+    description: "How long a dead engine worker keeps its partitions before the others take them.",
+  },
+  busRetentionS: {
+    env: "SEALWATCH_BUS_RETENTION_S",
+    type: "integer",
+    default: 604_800,
+    min: 3600,
+    description: "How long the input log keeps messages (it must outlast any engine outage).",
+  },
   closedTripGraceS: {
     env: "SEALWATCH_CLOSED_TRIP_GRACE_S",
     type: "integer",

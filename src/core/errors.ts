@@ -32,6 +32,10 @@ export const ERROR_CODES = {
       "A reading holds a value the store cannot keep (see the message); it is refused, not retried.",
   },
   STORE_FAILED: { status: 500, description: "The database reported an unexpected error." },
+  BUS_UNAVAILABLE: {
+    status: 503,
+    description: "The message bus (NATS JetStream) cannot be reached, or did not confirm in time.",
+  },
   UNAUTHENTICATED: {
     status: 401,
     description: "The request has no credentials, or its token or API key is invalid, expired or revoked.",

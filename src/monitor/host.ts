@@ -28,7 +28,7 @@ import type {
 } from "../store/ports.js";
 import type { Clock } from "./clock.js";
 import { EffectWriter } from "./effects.js";
-import { silentLogger, type HostLogger, type HostStats } from "./ports.js";
+import { silentLogger, type HostLogger, type HostStats, type PartitionScope } from "./ports.js";
 import { engineInputOf } from "./records.js";
 import { Recovery } from "./recovery.js";
 import { RegistryWriter, type RegistryChangeNote } from "./registry.js";
@@ -78,6 +78,12 @@ export interface MonitorHostOptions {
   readonly logger?: HostLogger;
   /** How long a closed trip stays in memory for late data before it is evicted (clock time). */
   readonly closedTripGraceMs?: number;
+  /**
+   * One partition of a cluster (see src/cluster/): the host holds only the trips `ownsTrip` accepts,
+   * keeps its checkpoint under `stateKeyPrefix`, and takes its sequence numbers from the partitioned
+   * log (every input is submitted with the `seq` the log gave it, in log order).
+   */
+  readonly partition?: PartitionScope;
 }
 
 type Slot =
@@ -169,8 +175,10 @@ export class MonitorHost {
   /** Why the engine rejected the last reading it rejected. */
   lastRejection: string | undefined;
   private nextSeq: number;
-  private nextToApply: number;
-  private readonly slots = new Map<number, Slot>();
+  /** Inputs in the order they were submitted (which is sequence order), from `head` on. */
+  private queue: Slot[] = [];
+  private head = 0;
+  private lastQueuedSeq: number;
   private draining = false;
   private lastStampMs = -Infinity;
   private appliedSinceCheckpoint = 0;
@@ -189,7 +197,7 @@ export class MonitorHost {
     lastSeq: number,
   ) {
     this.nextSeq = lastSeq + 1;
-    this.nextToApply = lastSeq + 1;
+    this.lastQueuedSeq = lastSeq;
     this.logger = options.logger ?? silentLogger;
     this.graceMs = options.closedTripGraceMs ?? DEFAULT_CLOSED_TRIP_GRACE_MS;
     this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats, this.logger);
@@ -199,8 +207,10 @@ export class MonitorHost {
 
   /** Opens the host on a migrated store and brings back the state of every live trip. */
   static async open(options: MonitorHostOptions): Promise<MonitorHost> {
-    const recovery = await Recovery.start(options.store, options.logger ?? silentLogger);
-    const host = new MonitorHost(recovery.engine, options, recovery, recovery.lastSeq);
+    const recovery = await Recovery.start(options.store, options.logger ?? silentLogger, options.partition);
+    // A partition's sequence numbers come from its log: any number above zero may come first.
+    const lastSeq = options.partition === undefined ? recovery.lastSeq : 0;
+    const host = new MonitorHost(recovery.engine, options, recovery, lastSeq);
     await recovery.finish();
     return host;
   }
@@ -230,14 +240,14 @@ export class MonitorHost {
    * Makes a reading durable and queues it for the engine. Resolves once it is stored (the moment to
    * acknowledge the device); rejects if the store could not take it (do not acknowledge).
    */
-  async submitReading(incoming: IncomingReading): Promise<SubmitResult> {
+  async submitReading(incoming: IncomingReading, seqFromLog?: number): Promise<SubmitResult> {
     this.ensureOpen();
     // Checked before the reading takes a sequence number: a refused reading leaves no gap.
-    const record = this.recordOf(incoming);
-    const seq = record.seq;
-    this.nextSeq++;
+    const seq = this.peekSeq(seqFromLog);
+    const record = this.recordOf(incoming, seq);
+    this.commitSeq(seq);
     const slot: Slot = { seq, kind: "reading", state: "waiting", record };
-    this.slots.set(seq, slot);
+    this.queue.push(slot);
     let outcome: AppendOutcome;
     try {
       outcome = await this.options.log.write(record);
@@ -261,12 +271,12 @@ export class MonitorHost {
    * The record of `incoming` with the next sequence number, or a READING_REFUSED error naming what
    * the store could not keep (the caller refuses the reading instead of retrying it for ever).
    */
-  private recordOf(incoming: IncomingReading): ReadingRecord {
+  private recordOf(incoming: IncomingReading, seq: number): ReadingRecord {
     const problems = storabilityProblems(incoming);
     if (problems.length === 0) {
       try {
         const receivedAtMs = this.stamp(incoming.receivedAtMs);
-        return readingRecordOf(incoming, this.nextSeq, receivedAtMs);
+        return readingRecordOf(incoming, seq, receivedAtMs);
       } catch (error) {
         problems.push(`the record could not be built: ${String(error)}`);
       }
@@ -279,12 +289,12 @@ export class MonitorHost {
   }
 
   /** Applies an officer's or a system's trip command in order with everything else. */
-  command(request: CommandRequest): Promise<CommandResult> {
+  command(request: CommandRequest, seqFromLog?: number): Promise<CommandResult> {
     this.ensureOpen();
     return new Promise((resolve, reject) => {
-      const seq = this.nextSeq++;
+      const seq = this.takeSeq(seqFromLog);
       const atMs = this.stamp(request.atMs);
-      this.slots.set(seq, {
+      this.queue.push({
         seq,
         kind: "command",
         state: "ready",
@@ -297,18 +307,42 @@ export class MonitorHost {
   }
 
   /** Advances the engine clock (signal loss, overdue) and lets closed trips go after their grace. */
-  tick(atMs?: number): Promise<ApplyResult> {
+  tick(atMs?: number, seqFromLog?: number): Promise<ApplyResult> {
     this.ensureOpen();
     return new Promise((resolve, reject) => {
-      const seq = this.nextSeq++;
-      this.slots.set(seq, { seq, kind: "tick", state: "ready", atMs: this.stamp(atMs), resolve, reject });
+      const seq = this.takeSeq(seqFromLog);
+      this.queue.push({ seq, kind: "tick", state: "ready", atMs: this.stamp(atMs), resolve, reject });
       void this.drain();
     });
   }
 
+  /** The next sequence number: the host's own, or the log's (which must grow). */
+  private takeSeq(seqFromLog: number | undefined): number {
+    const seq = this.peekSeq(seqFromLog);
+    this.commitSeq(seq);
+    return seq;
+  }
+
+  /** The sequence number the next input would take (nothing is taken yet). */
+  private peekSeq(seqFromLog: number | undefined): number {
+    if (seqFromLog === undefined) {
+      if (this.options.partition !== undefined)
+        throw new Error("a partition host takes its seq from the log");
+      return this.nextSeq;
+    }
+    if (!(seqFromLog > this.lastQueuedSeq))
+      throw new Error(`seq ${seqFromLog} is not after the last queued ${this.lastQueuedSeq}`);
+    return seqFromLog;
+  }
+
+  private commitSeq(seq: number): void {
+    this.lastQueuedSeq = seq;
+    this.nextSeq = seq + 1;
+  }
+
   /** Resolves when every input submitted so far has been applied and what it decided is stored. */
   async idle(): Promise<void> {
-    if (this.slots.size > 0 || this.draining)
+    if (this.queueDepth > 0 || this.draining)
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.effects.idle();
   }
@@ -331,10 +365,14 @@ export class MonitorHost {
     this.draining = true;
     try {
       for (;;) {
-        const slot = this.slots.get(this.nextToApply);
+        const slot = this.queue[this.head];
         if (slot === undefined || slot.state === "waiting") break;
-        this.slots.delete(slot.seq);
-        this.nextToApply++;
+        this.queue[this.head++] = undefined as unknown as Slot;
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        this.lastDequeuedSeq = slot.seq;
         if (slot.state === "skip") continue;
         // Most readings need nothing from the store: apply them without a turn of the event loop.
         if (slot.kind === "reading" && this.applyReadingNow(slot.record)) continue;
@@ -343,17 +381,20 @@ export class MonitorHost {
     } finally {
       this.draining = false;
     }
-    const next = this.slots.get(this.nextToApply);
+    const next = this.queue[this.head];
     if (next !== undefined && next.state !== "waiting") {
       void this.drain();
       return;
     }
-    if (this.slots.size === 0) {
+    if (this.queueDepth === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
   }
+
+  /** The seq of the last input taken off the queue (applied, or being applied). */
+  private lastDequeuedSeq = 0;
 
   private async applySlot(slot: Slot): Promise<void> {
     switch (slot.kind) {
@@ -533,10 +574,11 @@ export class MonitorHost {
     this.appliedSinceCheckpoint = 0;
     const clockMs = this.engine.clockMs;
     const engineState = this.options.store.engineState;
+    const prefix = this.options.partition?.stateKeyPrefix ?? "";
     this.checkpointWrite = this.checkpointWrite
       .then(async () => {
-        await engineState.set("lastAppliedSeq", String(seq));
-        if (clockMs !== null) await engineState.set("clockMs", String(clockMs));
+        await engineState.set(`${prefix}lastAppliedSeq`, String(seq));
+        if (clockMs !== null) await engineState.set(`${prefix}clockMs`, String(clockMs));
       })
       .catch((error: unknown) =>
         this.logger.warn({ seq, err: String(error) }, "recording the engine checkpoint failed"),
@@ -555,7 +597,7 @@ export class MonitorHost {
     await this.options.log.close();
     await this.idle();
     this.effects.close();
-    await this.checkpoint(this.nextToApply - 1);
+    await this.checkpoint(this.lastDequeuedSeq);
   }
 
   // Registry changes go through the host so that the engine, the store and the audit chain agree.
@@ -581,7 +623,7 @@ export class MonitorHost {
 
   /** Inputs submitted and not yet applied (readings waiting for their batch, commands, ticks). */
   get queueDepth(): number {
-    return this.slots.size;
+    return this.queue.length - this.head;
   }
 
   /** Alarms of a trip as stored (with their handling), for the API. */

@@ -41,3 +41,9 @@ export interface TripMemory {
 export interface AlarmChangeSink {
   alarmChanged(change: AlarmChange, clockMs: number, actor: string): Promise<void>;
 }
+
+/** What a host restricted to one partition of the log holds and where it keeps its checkpoint. */
+export interface PartitionScope {
+  readonly ownsTrip: (trip: TripRecord) => boolean;
+  readonly stateKeyPrefix: string;
+}

@@ -14,7 +14,7 @@ import { alarmKey, type Alarm } from "../core/domain/model.js";
 import { MonitoringEngine } from "../core/engine/engine.js";
 import type { MessageInput, ReadInput } from "../core/engine/inputs.js";
 import type { ReadingRecord, Store, TripRecord } from "../store/ports.js";
-import type { AlarmChangeSink, HostLogger, TripMemory } from "./ports.js";
+import type { AlarmChangeSink, HostLogger, PartitionScope, TripMemory } from "./ports.js";
 import { alarmOf, deviceOf, engineInputOf, tripSpecOf, zoneOf } from "./records.js";
 
 const LIVE_STATES = ["armed", "in_transit", "arrived"] as const;
@@ -33,23 +33,29 @@ export class Recovery implements TripMemory {
     private readonly logger: HostLogger,
     readonly lastSeq: number,
     private readonly lastAppliedSeq: number,
+    private readonly ownsTrip: (trip: TripRecord) => boolean,
   ) {}
 
-  static async start(store: Store, logger: HostLogger): Promise<Recovery> {
+  /** `scope`: only its trips, and its checkpoint (a partition of a cluster); everything otherwise. */
+  static async start(store: Store, logger: HostLogger, scope?: PartitionScope): Promise<Recovery> {
+    const prefix = scope?.stateKeyPrefix ?? "";
+    const ownsTrip = scope?.ownsTrip ?? (() => true);
     const engine = new MonitoringEngine();
     for (const zone of await store.zones.list()) engine.addZone(zoneOf(zone));
     for (const device of await store.devices.list())
       engine.addDevice(deviceOf(device), { historyInStore: true });
-    const storedClock = Number((await store.engineState.get("clockMs")) ?? Number.NaN);
+    const storedClock = Number((await store.engineState.get(`${prefix}clockMs`)) ?? Number.NaN);
     if (Number.isFinite(storedClock)) engine.restoreClock(storedClock);
-    const lastAppliedSeq = Number((await store.engineState.get("lastAppliedSeq")) ?? 0);
+    const lastAppliedSeq = Number((await store.engineState.get(`${prefix}lastAppliedSeq`)) ?? 0);
     const lastSeq = Math.max(await store.readings.maxSeq(), await maxCommandSeq(store), lastAppliedSeq);
-    const recovery = new Recovery(engine, store, logger, lastSeq, lastAppliedSeq);
+    const recovery = new Recovery(engine, store, logger, lastSeq, lastAppliedSeq, ownsTrip);
     for (const trip of await store.trips.list({ states: ["declared"] })) {
+      if (!ownsTrip(trip)) continue;
       engine.declareTrip(tripSpecOf(trip));
       recovery.trips.set(trip.id, trip);
     }
-    for (const trip of await store.trips.list({ states: [...LIVE_STATES] })) await recovery.loadTrip(trip);
+    for (const trip of await store.trips.list({ states: [...LIVE_STATES] }))
+      if (ownsTrip(trip)) await recovery.loadTrip(trip);
     return recovery;
   }
 
@@ -140,7 +146,7 @@ export class Recovery implements TripMemory {
 
   /** Brings back a trip that is not in memory (live at start, or closed and touched by late data). */
   async loadTrip(trip: TripRecord, beforeSeq = Infinity): Promise<void> {
-    if (this.engine.hasTrip(trip.id)) return;
+    if (this.engine.hasTrip(trip.id) || !this.ownsTrip(trip)) return;
     if (trip.armedAtMs === undefined) {
       this.engine.declareTrip(tripSpecOf(trip));
       this.trips.set(trip.id, trip);

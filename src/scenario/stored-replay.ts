@@ -8,11 +8,11 @@
  * input is a duplicate depends on whether the one before it was accepted.
  */
 import { compareAlarms, type AlarmIdentity, type TripState } from "../core/domain/model.js";
-import type { EngineInput } from "../core/engine/inputs.js";
+import type { EngineInput, MessageInput, ReadInput } from "../core/engine/inputs.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { MemoryLiveBus } from "../bus/live-events.js";
 import { ManualClock } from "../monitor/clock.js";
-import { MonitorHost, type DurableLog } from "../monitor/host.js";
+import { MonitorHost, type DurableLog, type IncomingReading } from "../monitor/host.js";
 import { alarmOf } from "../monitor/records.js";
 import type { AppendOutcome, ReadingRecord, Store } from "../store/ports.js";
 import { parseInput } from "./input.js";
@@ -129,48 +129,53 @@ export async function replayIntoStore(
   return { rejected };
 }
 
+/** The reading a scenario's message or read input stands for, as a gateway would hand it over. */
+export function incomingOfScenarioInput(
+  input: MessageInput | ReadInput,
+  raw: object,
+): IncomingReading & { readonly receivedAtMs: number } {
+  const { at: _at, receivedAt: _received, ...content } = raw as Record<string, unknown>;
+  const base = {
+    deviceId: input.device,
+    atMs: input.atMs,
+    protocol: "scenario",
+    raw: new TextEncoder().encode(canonicalJson(raw)),
+    vendor: { scenario: content },
+  };
+  if (input.type === "read")
+    return {
+      ...base,
+      kind: "read",
+      receivedAtMs: input.atMs,
+      office: input.office,
+      readStatus: input.status,
+    };
+  return {
+    ...base,
+    kind: "message",
+    receivedAtMs: input.receivedAtMs,
+    ...(input.position === undefined
+      ? {}
+      : {
+          lon: input.position.lon,
+          lat: input.position.lat,
+          valid: input.position.valid,
+          ...(input.position.speedKmh === undefined ? {} : { speedKmh: input.position.speedKmh }),
+          ...(input.position.courseDeg === undefined ? {} : { courseDeg: input.position.courseDeg }),
+        }),
+    ...(input.seal === undefined ? {} : { seal: input.seal }),
+    ...(input.tamper === undefined ? {} : { tamper: input.tamper }),
+    ...(input.batteryPct === undefined ? {} : { batteryPct: input.batteryPct }),
+  };
+}
+
 async function applyOne(host: MonitorHost, input: EngineInput, raw: object): Promise<string | null> {
   switch (input.type) {
     case "message":
     case "read": {
       if (!host.engine.hasDevice(input.device)) return `unknown device "${input.device}"`;
-      const { at: _at, receivedAt: _received, ...content } = raw as Record<string, unknown>;
-      const base = {
-        deviceId: input.device,
-        atMs: input.atMs,
-        protocol: "scenario",
-        raw: new TextEncoder().encode(canonicalJson(raw)),
-        vendor: { scenario: content },
-      };
       const before = host.stats.readingsRejected;
-      const submitted =
-        input.type === "message"
-          ? await host.submitReading({
-              ...base,
-              kind: "message",
-              receivedAtMs: input.receivedAtMs,
-              ...(input.position === undefined
-                ? {}
-                : {
-                    lon: input.position.lon,
-                    lat: input.position.lat,
-                    valid: input.position.valid,
-                    ...(input.position.speedKmh === undefined ? {} : { speedKmh: input.position.speedKmh }),
-                    ...(input.position.courseDeg === undefined
-                      ? {}
-                      : { courseDeg: input.position.courseDeg }),
-                  }),
-              ...(input.seal === undefined ? {} : { seal: input.seal }),
-              ...(input.tamper === undefined ? {} : { tamper: input.tamper }),
-              ...(input.batteryPct === undefined ? {} : { batteryPct: input.batteryPct }),
-            })
-          : await host.submitReading({
-              ...base,
-              kind: "read",
-              receivedAtMs: input.atMs,
-              office: input.office,
-              readStatus: input.status,
-            });
+      const submitted = await host.submitReading(incomingOfScenarioInput(input, raw));
       await host.idle();
       if (submitted.outcome === "duplicate") return null;
       return host.stats.readingsRejected > before ? (host.lastRejection ?? "rejected") : null;
