@@ -13,18 +13,13 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { InputFeed } from "../../src/cluster/input-feed.js";
-import { tripPartition } from "../../src/cluster/partitioning.js";
-import { parseInput } from "../../src/scenario/input.js";
 import { replay, toOutputJson } from "../../src/scenario/replay.js";
-import { parseScenario, type Scenario } from "../../src/scenario/scenario.js";
-import {
-  incomingOfScenarioInput,
-  registerScenario,
-  resultFromStore,
-} from "../../src/scenario/stored-replay.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
+import { registerScenario, resultFromStore } from "../../src/scenario/stored-replay.js";
 import { openStore, type OpenedStore } from "../../src/store/open.js";
 import { createThrowawayDatabase, dropDatabase, probePostgres } from "../store/pg-support.js";
 import { readJson, scenarioFiles } from "../support/fixtures.js";
+import { comparable, disjointPartitions, ownPartitions, publishScenario } from "./scenario-load.js";
 import {
   dropNamespace,
   openTestFeed,
@@ -37,61 +32,6 @@ import {
 } from "./support.js";
 
 const probes = { pg: await probePostgres(), nats: await probeNats() };
-
-/** Publishes a scenario's inputs in order, as gateways and API processes would. */
-async function publishScenario(feed: InputFeed, scenario: Scenario, partitions: number[]): Promise<void> {
-  for (const trip of scenario.trips) await feed.registry("trip", trip.id, trip.devices);
-  const devices = new Set(scenario.devices.map((d) => d.id));
-  for (const raw of scenario.inputs) {
-    const parsed = parseInput(raw);
-    if (!parsed.ok) continue; // refused at the edge (a gateway or the API), never published
-    const input = parsed.input;
-    switch (input.type) {
-      case "message":
-      case "read":
-        if (devices.has(input.device)) await feed.reading(incomingOfScenarioInput(input, raw as object));
-        break;
-      case "command":
-        await feed.command({
-          tripId: input.trip,
-          command: input.command,
-          atMs: input.atMs,
-          actor: "scenario",
-          ...(input.force === undefined ? {} : { force: input.force }),
-          ...(input.reason === undefined ? {} : { reason: input.reason }),
-        });
-        break;
-      case "tick":
-        await feed.tick(input.atMs, partitions);
-        break;
-    }
-  }
-}
-
-/** The output's alarms, retractions and trips, limited to `trips`. */
-function comparable(output: object, trips: ReadonlySet<string>): object {
-  const { alarms, retracted, trips: states } = output as Record<string, { trip?: string; id?: string }[]>;
-  const mine = (list: { trip?: string; id?: string }[] | undefined) =>
-    (list ?? []).filter((x) => trips.has(x.trip ?? x.id ?? ""));
-  return { alarms: mine(alarms), retracted: mine(retracted), trips: mine(states) };
-}
-
-/** The smallest partition count from 16 on at which no two scenarios share a partition. */
-function disjointPartitions(scenarios: readonly Scenario[]): number {
-  for (let partitions = 16; partitions <= 128; partitions++) {
-    const owner = new Map<number, number>();
-    const clash = scenarios.some((s, i) =>
-      s.trips.some((t) => {
-        const p = tripPartition(t.id, partitions);
-        if ((owner.get(p) ?? i) !== i) return true;
-        owner.set(p, i);
-        return false;
-      }),
-    );
-    if (!clash) return partitions;
-  }
-  throw new Error("no partition count up to 128 keeps the scenarios apart");
-}
 
 describe("cluster: public scenarios through 3 engine workers give the single-process result", () => {
   const missing = !probes.pg.ok
@@ -133,7 +73,7 @@ describe("cluster: public scenarios through 3 engine workers give the single-pro
     await feed.bus.js.publish(feed.bus.names.inputSubject(0), Buffer.from([0xff, 0x00, 0x7b]));
     // Half the inputs before the workers start, half while they start and share the partitions.
     const half = Math.ceil(scenarios.length / 2);
-    const own = (s: Scenario) => [...new Set(s.trips.map((t) => tripPartition(t.id, partitions)))];
+    const own = (s: (typeof scenarios)[number]["scenario"]) => ownPartitions(s, partitions);
     for (const { scenario } of scenarios.slice(0, half)) await publishScenario(feed, scenario, own(scenario));
     const starting = Promise.all([0, 1, 2].map((i) => startWorker(`engine-${i}`, settings, dataDir)));
     for (const { scenario } of scenarios.slice(half)) await publishScenario(feed, scenario, own(scenario));
