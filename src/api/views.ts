@@ -6,6 +6,7 @@
 import type { Severity } from "../core/domain/model.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
+import { evidenceView } from "./evidence-view.js";
 import type { LiveEvent, LiveReading } from "../bus/live-events.js";
 import type {
   AlarmActionRecord,
@@ -155,6 +156,7 @@ export function alarmView(alarm: AlarmRecord, targets: AckTargets, options: { fo
     ...isoOpt("resolvedAt", alarm.resolvedAtMs),
     ...(options.forTrader === true ? {} : isoOpt("escalatedAt", alarm.escalatedAtMs)),
     updatedAt: iso(alarm.updatedAtMs),
+    ...(alarm.evidence === undefined ? {} : { evidence: evidenceView(alarm.evidence) }),
   };
 }
 

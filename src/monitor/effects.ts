@@ -10,6 +10,7 @@ import type { LiveBus, LiveEventBody, LiveReading } from "../bus/live-events.js"
 import type { AlarmRecord, AuditEntry, ReadingRecord, Store, TripRecord } from "../store/ports.js";
 import type { HostLogger, HostStats, TripMemory } from "./ports.js";
 import { alarmId, newAlarmRecord } from "./records.js";
+import { storedEvidence } from "./evidence.js";
 
 /** Offices whose officers may see a trip: its origin, destination and checkpoints. */
 export function tripOffices(trip: TripRecord | undefined): string[] {
@@ -307,12 +308,22 @@ export class EffectWriter {
       const existing = records.get(id) ?? this.unstored.get(id) ?? (await this.store.alarms.get(id));
       let record: AlarmRecord;
       let action: string;
+      const evidence =
+        change.change === "retracted" || change.evidence === undefined
+          ? {}
+          : { evidence: await storedEvidence(this.store, change.evidence) };
       switch (change.change) {
         case "raised":
           record =
             existing === undefined
-              ? newAlarmRecord(alarm, clockMs)
-              : { ...existing, clearedAtMs: alarm.clearedAtMs, retracted: false, updatedAtMs: clockMs };
+              ? { ...newAlarmRecord(alarm, clockMs), ...evidence }
+              : {
+                  ...existing,
+                  clearedAtMs: alarm.clearedAtMs,
+                  retracted: false,
+                  updatedAtMs: clockMs,
+                  ...evidence,
+                };
           action = existing === undefined ? "alarm.raise" : "alarm.reinstate";
           break;
         case "updated":
@@ -320,6 +331,7 @@ export class EffectWriter {
             ...(existing ?? newAlarmRecord(alarm, clockMs)),
             clearedAtMs: alarm.clearedAtMs,
             updatedAtMs: clockMs,
+            ...evidence,
           };
           action = alarm.clearedAtMs === null ? "alarm.reopen" : "alarm.clear";
           break;

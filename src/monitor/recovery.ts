@@ -10,6 +10,7 @@
  * On demand: late data older than a device's history in memory loads that history (and the closed
  * trip it belongs to, if any) before the engine sees it. Closed trips leave memory after a grace.
  */
+import type { AlarmEvidence } from "../core/evidence/alarm-evidence.js";
 import { alarmKey, type Alarm } from "../core/domain/model.js";
 import { MonitoringEngine } from "../core/engine/engine.js";
 import type { MessageInput, ReadInput } from "../core/engine/inputs.js";
@@ -179,6 +180,12 @@ export class Recovery implements TripMemory {
     else await this.reconcile(trip, computed);
   }
 
+  /** The engine's evidence of an alarm, as a member to spread into an alarm change. */
+  private evidence(alarm: Alarm): { evidence?: AlarmEvidence } {
+    const evidence = this.engine.evidenceOf(alarm);
+    return evidence === undefined ? {} : { evidence };
+  }
+
   /** Records the difference between the restored alarms and the stored ones (normally none). */
   private async reconcile(trip: TripRecord, computed: Alarm[]): Promise<void> {
     const effects = this.effects!;
@@ -195,11 +202,11 @@ export class Recovery implements TripMemory {
       const record = storedLive.get(key);
       if (record === undefined) {
         differences++;
-        await effects.alarmChanged({ change: "raised", alarm }, clockMs, "recovery");
+        await effects.alarmChanged({ change: "raised", alarm, ...this.evidence(alarm) }, clockMs, "recovery");
       } else if (record.clearedAtMs !== alarm.clearedAtMs) {
         differences++;
         await effects.alarmChanged(
-          { change: "updated", alarm, previous: alarmOf(record) },
+          { change: "updated", alarm, previous: alarmOf(record), ...this.evidence(alarm) },
           clockMs,
           "recovery",
         );

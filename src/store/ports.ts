@@ -15,6 +15,7 @@ import type {
   TripState,
   ZoneKind,
 } from "../core/domain/model.js";
+import type { AlarmEvidence } from "../core/evidence/alarm-evidence.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { ZoneShape } from "../core/geo/zone-index.js";
 import type { AeoStatus } from "../core/risk/record.js";
@@ -279,6 +280,8 @@ export interface AlarmRecord extends Alarm {
   readonly resolvedAtMs?: number;
   readonly escalatedAtMs?: number;
   readonly updatedAtMs: number;
+  /** Why, where and on which readings (see docs/evidence.md); absent on alarms stored before 0.2. */
+  readonly evidence?: AlarmEvidence;
 }
 
 export type AlarmActionKind = "acknowledge" | "assign" | "comment" | "resolve" | "escalate" | "report";

@@ -451,6 +451,7 @@ export const ALARM_COLUMNS = [
   "resolved_at_ms",
   "escalated_at_ms",
   "updated_at_ms",
+  "evidence",
 ] as const;
 
 /** Columns the engine owns; an upsert of a stored alarm changes only these (not the workflow). */
@@ -461,6 +462,15 @@ export const ALARM_ENGINE_COLUMNS = [
   "retracted",
   "updated_at_ms",
 ] as const;
+
+/**
+ * The upsert's update of a stored alarm: the engine's columns, and the evidence when the change
+ * brings one (a retraction keeps the evidence of the alarm it withdraws).
+ */
+export const ALARM_UPSERT_SET = [
+  ...ALARM_ENGINE_COLUMNS.map((c) => `${c} = excluded.${c}`),
+  "evidence = COALESCE(excluded.evidence, alarms.evidence)",
+].join(", ");
 
 export function alarmParams(a: AlarmRecord, b: BindBool): unknown[] {
   return [
@@ -482,6 +492,7 @@ export function alarmParams(a: AlarmRecord, b: BindBool): unknown[] {
     nul(a.resolvedAtMs),
     nul(a.escalatedAtMs),
     a.updatedAtMs,
+    toJsonText(a.evidence),
   ];
 }
 
@@ -504,6 +515,7 @@ export function alarmFromRow(row: Row): AlarmRecord {
     resolvedAtMs: num(row.resolved_at_ms),
     escalatedAtMs: num(row.escalated_at_ms),
     updatedAtMs: Number(row.updated_at_ms),
+    evidence: fromJsonText(row.evidence),
   });
 }
 

@@ -149,9 +149,21 @@ export interface Harness {
 
 export type TripStage = "declared" | "armed" | "in_transit" | "arrived";
 
+export interface HarnessOptions {
+  readonly busCapacity?: number;
+  /** Where the server's log lines go (silent unless SEALWATCH_TEST_LOG=1 when absent). */
+  readonly logs?: DestinationStream;
+  /** The store to use (a PostgreSQL URL, say); a SQLite file in the temp dir by default. */
+  readonly storeUrl?: string;
+  /** Fills the store before the engine host opens on it (a replayed scenario, say). */
+  readonly beforeHost?: (store: OpenedStore) => Promise<void>;
+  /** The callers to create besides the administrator (all by default; each costs a password hash). */
+  readonly callers?: readonly Caller[];
+}
+
 export async function createHarness(
   overrides: Partial<Record<ConfigName, unknown>> = {},
-  options: { busCapacity?: number; logs?: DestinationStream } = {},
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "sealwatch-api-"));
   const config = loadConfig({
@@ -173,7 +185,8 @@ export async function createHarness(
     },
   });
   const clock = new ManualClock(T0);
-  const store = await openStore({ url: join(dir, "sealwatch.db") });
+  const store = await openStore({ url: options.storeUrl ?? join(dir, "sealwatch.db") });
+  await options.beforeHost?.(store);
   const writer = new ReadingWriter(store.readings, { maxDelayMs: 1 });
   const bus = new MemoryLiveBus(options.busCapacity ?? 10_000);
   const host = await MonitorHost.open({ store, log: writer, bus, clock });
@@ -254,6 +267,7 @@ export async function createHarness(
     ["trader2", "trader", { companyId: "OTHER" }],
   ];
   for (const [caller, role, scope] of users) {
+    if (options.callers !== undefined && !options.callers.includes(caller)) continue;
     await asAdmin("POST", "/api/v1/users", { username: caller, password: PASSWORD, role, ...scope });
     tokens[caller] = await login(caller);
   }

@@ -493,6 +493,49 @@ export function storeContract(h: StoreHarness): void {
       assert.equal(await store.alarms.get("nope"), undefined);
     });
 
+    it("keeps an alarm's evidence: replaced by a change that brings one, kept by one that does not", async () => {
+      const store = await h.fresh();
+      const began = { atMs: T0, position: [100.5, 13.7] as const, fixAgeS: 0 };
+      const raised = {
+        reason: "2.4 km off the corridor (corridor 1 km) for 3 min",
+        measure: {
+          type: "route_deviation" as const,
+          distanceM: 2400,
+          corridorM: 1000,
+          durationS: 180,
+          minDurationS: 120,
+        },
+        began,
+        ended: null,
+        readings: [
+          {
+            role: "began" as const,
+            deviceId: "d1",
+            atMs: T0,
+            receivedAtMs: T0 + 5,
+            seq: 7,
+            protocol: "jt701",
+          },
+        ],
+        asOfMs: T0 + 180_000,
+      };
+      const a = alarm("ev1", { type: "route_deviation", severity: "high", evidence: raised });
+      await store.alarms.upsert(a);
+      assert.deepEqual(await store.alarms.get("ev1"), a);
+      const cleared = {
+        ...raised,
+        ended: { atMs: T0 + 600_000, position: [100.6, 13.8] as const },
+        asOfMs: T0 + 600_000,
+      };
+      await store.alarms.upsert({ ...a, clearedAtMs: T0 + 600_000, evidence: cleared });
+      assert.deepEqual((await store.alarms.get("ev1"))?.evidence, cleared);
+      // A retraction written without evidence keeps what explained the alarm.
+      const { evidence: _evidence, ...bare } = a;
+      await store.alarms.upsert({ ...bare, retracted: true, updatedAtMs: T0 + 700_000 });
+      assert.deepEqual((await store.alarms.get("ev1"))?.evidence, cleared);
+      assert.deepEqual((await store.alarms.forTrip(a.trip))[0]?.evidence, cleared);
+    });
+
     it("upserts several alarms in one transaction, the last version of each winning", async () => {
       const store = await h.fresh();
       const a = alarm("m1");

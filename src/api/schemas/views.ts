@@ -3,6 +3,7 @@
  * lists each as a component and every route refers to it.
  */
 import { Type } from "@fastify/type-provider-typebox";
+import { AlarmEvidenceView } from "./evidence.js";
 import { KeySet, PartnerView } from "./federation.js";
 import { ALARM_TYPES } from "../../core/domain/model.js";
 import { RULE_KEYS } from "../../core/domain/rules.js";
@@ -133,6 +134,7 @@ export const AlarmView = Type.Object(
     resolvedAt: Opt(Time),
     escalatedAt: Opt(Time),
     updatedAt: Time,
+    evidence: Opt(Type.Ref("AlarmEvidence")),
   },
   { $id: "Alarm" },
 );
@@ -239,6 +241,7 @@ export const SHARED_SCHEMAS = [
   ZoneCollection,
   DeviceView,
   TripView,
+  AlarmEvidenceView,
   AlarmView,
   AlarmActionView,
   AuditView,

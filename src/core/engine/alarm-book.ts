@@ -6,10 +6,20 @@
  * never appears.
  */
 import { alarmKey, type Alarm, type AlarmIdentity } from "../domain/model.js";
+import type { AlarmEvidence } from "../evidence/alarm-evidence.js";
 
+/**
+ * A net change of one input. The engine adds the evidence of raised and updated alarms (why, where,
+ * on which readings) as its history shows it when the change is made.
+ */
 export type AlarmChange =
-  | { readonly change: "raised"; readonly alarm: Alarm }
-  | { readonly change: "updated"; readonly alarm: Alarm; readonly previous: Alarm }
+  | { readonly change: "raised"; readonly alarm: Alarm; readonly evidence?: AlarmEvidence }
+  | {
+      readonly change: "updated";
+      readonly alarm: Alarm;
+      readonly previous: Alarm;
+      readonly evidence?: AlarmEvidence;
+    }
   | { readonly change: "retracted"; readonly alarm: Alarm };
 
 export class AlarmBook {

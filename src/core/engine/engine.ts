@@ -20,7 +20,9 @@ import {
 } from "../domain/model.js";
 import { ZoneIndex } from "../geo/zone-index.js";
 import { formatTimeMs } from "../time/rfc3339.js";
-import { AlarmBook } from "./alarm-book.js";
+import type { AlarmEvidence } from "../evidence/alarm-evidence.js";
+import { AlarmBook, type AlarmChange } from "./alarm-book.js";
+import { alarmEvidence } from "./alarm-evidence-facts.js";
 import { armRefusal, cancelRefusal, disarmRefusal } from "./commands.js";
 import { messageEvent, readEvent, type DeviceEvent } from "./device-event.js";
 import { DeviceRuntime } from "./device-runtime.js";
@@ -279,7 +281,7 @@ export class MonitoringEngine {
   }
 
   private finish(status: ApplyStatus): ApplyResult {
-    const alarms = this.book.commit();
+    const alarms = this.withEvidence(this.book.commit());
     if (status === "accepted" && alarms.length === 0 && this.dirtyTrips.size === 0) return ACCEPTED_UNCHANGED;
     let trips = NO_TRIP_CHANGES;
     if (this.dirtyTrips.size > 0) {
@@ -289,6 +291,32 @@ export class MonitoringEngine {
       this.dirtyTrips.clear();
     }
     return { status, alarms, trips };
+  }
+
+  /** The changes with the evidence of each raised or updated alarm, read now (history moves on). */
+  private withEvidence(changes: AlarmChange[]): AlarmChange[] {
+    if (changes.length === 0) return changes;
+    return changes.map((change) => {
+      if (change.change === "retracted") return change;
+      const evidence = this.evidenceOf(change.alarm);
+      return evidence === undefined ? change : { ...change, evidence };
+    });
+  }
+
+  /**
+   * Why, where and on which events the rules give `alarm`, as the history in memory shows it now;
+   * undefined when the alarm's trip is not in memory.
+   */
+  evidenceOf(alarm: Alarm): AlarmEvidence | undefined {
+    return alarmEvidence(alarm, {
+      trip: this.trips.get(alarm.trip),
+      device: alarm.device === null ? undefined : this.devices.get(alarm.device),
+      zone: (id) => {
+        const number = this.zoneNumbers.get(id);
+        return number === undefined ? undefined : this.zones[number];
+      },
+      clockMs: this.clock ?? alarm.startedAtMs,
+    });
   }
 
   /**

@@ -343,4 +343,11 @@ CREATE INDEX inspections_office ON inspections (office, fixed_at_ms);
 ALTER TABLE companies ADD COLUMN aeo text;
 `,
   },
+  {
+    version: 5,
+    name: "alarm evidence: why, where and on which readings",
+    sql: `
+ALTER TABLE alarms ADD COLUMN evidence text;
+`,
+  },
 ]);

@@ -3,7 +3,7 @@ import { StoreError } from "../store-error.js";
 import {
   ALARM_ACTION_UPDATES,
   ALARM_COLUMNS,
-  ALARM_ENGINE_COLUMNS,
+  ALARM_UPSERT_SET,
   alarmActionFromRow,
   alarmActionParams,
   alarmFromRow,
@@ -16,7 +16,7 @@ import { placeholders } from "./pg-sql.js";
 
 const SELECT = `SELECT ${ALARM_COLUMNS.join(", ")} FROM alarms`;
 const UPSERT = `INSERT INTO alarms (${ALARM_COLUMNS.join(", ")}) VALUES (${placeholders(ALARM_COLUMNS.length)})
-  ON CONFLICT (id) DO UPDATE SET ${ALARM_ENGINE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`;
+  ON CONFLICT (id) DO UPDATE SET ${ALARM_UPSERT_SET}`;
 const bindBool = (v: boolean): boolean => v;
 type WorkflowUpdate = Parameters<AlarmStore["act"]>[1];
 

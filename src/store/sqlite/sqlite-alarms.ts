@@ -3,7 +3,7 @@ import { StoreError } from "../store-error.js";
 import {
   ALARM_ACTION_UPDATES,
   ALARM_COLUMNS,
-  ALARM_ENGINE_COLUMNS,
+  ALARM_UPSERT_SET,
   alarmActionFromRow,
   alarmActionParams,
   alarmFromRow,
@@ -15,7 +15,7 @@ import type { SqliteDb } from "./sqlite-db.js";
 
 const SELECT = `SELECT ${ALARM_COLUMNS.join(", ")} FROM alarms`;
 const UPSERT = `INSERT INTO alarms (${ALARM_COLUMNS.join(", ")}) VALUES (${ALARM_COLUMNS.map(() => "?").join(", ")})
-  ON CONFLICT (id) DO UPDATE SET ${ALARM_ENGINE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")}`;
+  ON CONFLICT (id) DO UPDATE SET ${ALARM_UPSERT_SET}`;
 const bindBool = (v: boolean): number => (v ? 1 : 0);
 type WorkflowUpdate = Parameters<AlarmStore["act"]>[1];
 
