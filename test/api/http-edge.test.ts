@@ -233,14 +233,17 @@ describe("the HTTP edge", () => {
             "Infinity",
             ...(type === "integer" ? ["1.5"] : []),
           ];
-          const url = concrete(path.replace(/\{(\w+)\}/g, ":$1"));
+          const route = path.replace(/\{(\w+)\}/g, ":$1");
+          // A path parameter is put in the path itself; a query parameter after the "?".
+          const inPath = parameter.in === "path";
           for (const value of values) {
-            const query = `${parameter.name}=${encodeURIComponent(value)}`;
-            const response = await h.request(method.toUpperCase(), `${url}?${query}`, {
-              as: callerFor(h, path.replace(/\{(\w+)\}/g, ":$1")),
-            });
+            const target = inPath
+              ? concrete(route.replace(`:${parameter.name}`, encodeURIComponent(value)))
+              : `${concrete(route)}?${parameter.name}=${encodeURIComponent(value)}`;
+            const response = await h.request(method.toUpperCase(), target, { as: callerFor(h, route) });
             const error = assertError(response, "VALIDATION_FAILED", `${where}=${value}`);
-            assert.match(error.message, new RegExp(`^query\\.${parameter.name}: `), `${where}=${value}`);
+            const prefix = inPath ? "params" : "query";
+            assert.match(error.message, new RegExp(`^${prefix}\\.${parameter.name}: `), `${where}=${value}`);
           }
           checked++;
         }
