@@ -36,6 +36,8 @@ type Json = Record<string, unknown>;
 const DECISIONS: Readonly<Record<string, string>> = {
   selected_for_scan: "CUSS",
   selected_for_inspection: "CUSI",
+  // DCSA has no code for a documentary check with seal verification: it is a selection for inspection.
+  selected_for_documentary_check: "CUSI",
   released: "CUSR",
   inspected: "INSP",
   resealed: "RSEA",

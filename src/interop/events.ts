@@ -79,7 +79,11 @@ export interface AlarmFacts {
 }
 
 export interface InspectionFacts {
-  /** e.g. "released", "inspected", "selected_for_scan", "selected_for_inspection", "resealed". */
+  /**
+   * "released", "selected_for_documentary_check", "selected_for_inspection" (the officer's decision,
+   * audit `trip.inspection.decide`), "inspected" (its outcome, `trip.inspection.outcome`); also
+   * "selected_for_scan" and "resealed" for partners' events.
+   */
   readonly decision: string;
   readonly result?: "conformant" | "non_conformant";
   readonly newSeals?: readonly string[];

@@ -61,8 +61,43 @@ export function isAlarmAction(action: string): boolean {
   return ALARM_ACTIONS[action] !== undefined;
 }
 
+/** The inspection service's audit actions that are events (the recommendation alone is not one). */
+const INSPECTION_ACTIONS = new Set(["trip.inspection.decide", "trip.inspection.outcome"]);
+
 function isInspection(action: string): boolean {
-  return action.startsWith("inspection.") || action === "trip.inspection" || action === "trip.decision";
+  return INSPECTION_ACTIONS.has(action);
+}
+
+/** The store's decision kinds in the canonical vocabulary (docs/interop: DCSA CUSR / CUSI). */
+const DECISION_WORDS: Readonly<Record<string, string | undefined>> = {
+  release: "released",
+  documentary_check: "selected_for_documentary_check",
+  physical_inspection: "selected_for_inspection",
+};
+
+/** What an inspection audit record says: the decision taken, or the outcome of the check. */
+export function inspectionFacts(record: AuditRecord): InspectionFacts | undefined {
+  const details = (record.details ?? {}) as Record<string, unknown>;
+  if (record.action === "trip.inspection.decide") {
+    const decision = typeof details.decision === "string" ? DECISION_WORDS[details.decision] : undefined;
+    if (decision === undefined) return undefined;
+    return { decision, ...(typeof details.reason === "string" ? { notes: details.reason } : {}) };
+  }
+  if (record.action === "trip.inspection.outcome") {
+    const result =
+      details.result === "no_irregularity"
+        ? "conformant"
+        : details.result === "irregularity_found"
+          ? "non_conformant"
+          : undefined;
+    if (result === undefined) return undefined;
+    return {
+      decision: "inspected",
+      result,
+      ...(typeof details.description === "string" ? { notes: details.description } : {}),
+    };
+  }
+  return undefined;
 }
 
 /** The canonical events of one audit record (none for records subscribers do not hear about). */
@@ -141,21 +176,9 @@ export function eventsFromAudit(record: AuditRecord, ctx: AuditContext): Canonic
     ];
   }
   if (isInspection(record.action)) {
-    const details = (record.details ?? {}) as Record<string, unknown>;
-    const decision =
-      typeof details.decision === "string" ? details.decision : record.action.split(".").at(-1)!;
-    const office = typeof details.office === "string" ? details.office : undefined;
-    const inspection: InspectionFacts = {
-      decision,
-      ...(details.result === "conformant" || details.result === "non_conformant"
-        ? { result: details.result }
-        : {}),
-      ...(Array.isArray(details.newSeals)
-        ? { newSeals: details.newSeals.filter((s) => typeof s === "string") }
-        : {}),
-      ...(typeof details.notes === "string" ? { notes: details.notes } : {}),
-    };
-    const place = placeOf(office === undefined ? undefined : officePlace(office, ctx.zones), ctx.position);
+    const inspection = inspectionFacts(record);
+    if (inspection === undefined) return [];
+    const place = placeOf(officePlace(ctx.trip.destination, ctx.zones), ctx.position);
     return [
       {
         ...base,

@@ -151,6 +151,22 @@ describe("inspection at destination", () => {
       assert.ok(actions.includes(action), `${action} in ${actions.join(", ")}`);
     const recommend = audit.items.find((r) => r.action === "trip.inspection.recommend")!;
     assert.equal((recommend.details as { channel: string }).channel, "red");
+
+    // The decision and its outcome go out in the open formats (the recommendation alone does not).
+    const dcsa = await h.request("GET", `/api/v1/trips/${tripId}/export?format=dcsa`, { as: "officer" });
+    assert.equal(dcsa.statusCode, 200, dcsa.body);
+    const dcsaCodes = dcsa
+      .json<{ payload: { equipmentEventTypeCode?: string } }[]>()
+      .map((e) => e.payload.equipmentEventTypeCode);
+    assert.ok(dcsaCodes.includes("CUSI") && dcsaCodes.includes("INSP"), dcsaCodes.join());
+    const epcis = await h.request("GET", `/api/v1/trips/${tripId}/export?format=epcis`, { as: "officer" });
+    const inspecting = epcis
+      .json<{ epcisBody: { eventList: { bizStep?: string; disposition?: string }[] } }>()
+      .epcisBody.eventList.filter((e) => e.bizStep === "inspecting");
+    assert.deepEqual(
+      inspecting.map((e) => e.disposition),
+      [undefined, "non_conformant"],
+    );
   });
 
   it("refuses a decision by another office's officer, and on a trip not at its destination", async () => {
