@@ -12,6 +12,7 @@ import { decodeCommand } from "./decode-command.js";
 import { deviceKeyCommand } from "./device-key-command.js";
 import { demoCommand } from "./demo-command.js";
 import { engineCommand } from "./engine-command.js";
+import { exerciseCommand } from "./exercise-command.js";
 import { exportCommand } from "./export-command.js";
 import { gatewayCommand } from "./gateway-command.js";
 import { replayCommand } from "./replay-command.js";
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   auditCommand,
   dossierCommand,
   exportCommand,
+  exerciseCommand,
   gatewayCommand,
   engineCommand,
   deviceKeyCommand,
