@@ -24,12 +24,27 @@ export interface ExerciseCheck {
     readonly atMs: number;
     readonly responseId?: string;
   }[];
+  /** When each alarm (by `alarmKey`) first reached the control room: the clock of the input that raised it. */
+  readonly raisedAtMs: ReadonlyMap<string, number>;
   /** Empty when the exercise is consistent with the engine. */
   readonly problems: readonly string[];
 }
 
 export function checkExercise(exercise: Exercise): ExerciseCheck {
-  const result = replay(exercise.scenario);
+  const raisedAtMs = new Map<string, number>();
+  let clockMs = Number.NEGATIVE_INFINITY;
+  const result = replay(exercise.scenario, {
+    afterInput(_index, input, applied) {
+      if (input === undefined || applied === undefined || applied.status === "rejected") return;
+      const arrivalMs =
+        input.type === "message" || input.type === "read" ? (input.receivedAtMs ?? input.atMs) : input.atMs;
+      clockMs = Math.max(clockMs, arrivalMs);
+      for (const change of applied.alarms) {
+        const key = alarmKey(change.alarm);
+        if (change.change === "raised" && !raisedAtMs.has(key)) raisedAtMs.set(key, clockMs);
+      }
+    },
+  });
   const standing = new Map(result.alarms.map((a) => [alarmKey(a), a]));
   const retracted = new Map(result.retracted.map((a) => [alarmKey(a), a]));
   const answered = new Map<string, string>();
@@ -77,7 +92,7 @@ export function checkExercise(exercise: Exercise): ExerciseCheck {
       responseId: answered.get(alarmKey(alarm)),
     })),
   ].sort((a, b) => a.alarm.startedAtMs - b.alarm.startedAtMs);
-  return { replay: result, met, arrivals, problems };
+  return { replay: result, met, arrivals, raisedAtMs, problems };
 }
 
 export function describeAlarm(alarm: AlarmIdentity): string {
