@@ -22,6 +22,7 @@ import type { AeoStatus } from "../core/risk/record.js";
 import type { FederationStore } from "./federation-ports.js";
 import type { OutboxStore, SubscriptionStore } from "./outbox-ports.js";
 import type { InspectionStore } from "./inspection-ports.js";
+import type { NotifyStore } from "./notify-ports.js";
 
 // ---------------------------------------------------------------- readings (the durable input log)
 
@@ -477,6 +478,8 @@ export interface Store {
   readonly subscriptions: SubscriptionStore;
   /** Per trip: the risk recommendation fixed at arrival, the officer's decision, the outcome (inspection-ports.ts). */
   readonly inspections: InspectionStore;
+  /** Notification rules, on-call rosters, users' notification profiles (notify-ports.ts). */
+  readonly notify: NotifyStore;
   /** Applies pending migrations (called at start). */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

@@ -22,6 +22,7 @@ import { isStoreError } from "../../src/store/store-error.js";
 import { federationContract } from "./federation-contract.js";
 import { outboxContract } from "./outbox-contract.js";
 import { inspectionContract } from "./inspection-contract.js";
+import { notifyContract } from "./notify-contract.js";
 import { T0, alarm, device, reading, trip, user, zone } from "./records.js";
 
 export interface StoreHarness {
@@ -1019,4 +1020,5 @@ export function storeContract(h: StoreHarness): void {
   federationContract(h);
   outboxContract(h);
   inspectionContract(h);
+  notifyContract(h);
 }

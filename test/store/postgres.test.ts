@@ -56,7 +56,8 @@ function expectStoreError(code: string, ...fragments: string[]) {
 const TABLES = [
   "readings", "reading_exports", "devices", "device_identifiers", "device_keys", "zones", "trips", "trip_devices",
   "commands", "ticks", "device_commands", "alarms", "alarm_actions", "audit_log", "companies", "users", "sessions",
-  "api_keys", "engine_state", "outbox", "subscriptions", "inspections",
+  "api_keys", "engine_state", "outbox", "subscriptions", "inspections", "notification_rules", "on_call_rosters",
+  "notification_profiles",
 ]; // prettier-ignore
 
 function registerPostgresTests(): void {

@@ -350,4 +350,25 @@ ALTER TABLE companies ADD COLUMN aeo text;
 ALTER TABLE alarms ADD COLUMN evidence text;
 `,
   },
+  {
+    version: 6,
+    name: "notifications: rules, on-call rosters, users' notification profiles",
+    sql: `
+CREATE TABLE notification_rules (
+  id text PRIMARY KEY,
+  created_at_ms bigint NOT NULL,
+  doc text NOT NULL
+);
+CREATE TABLE on_call_rosters (
+  office text PRIMARY KEY,
+  created_at_ms bigint NOT NULL,
+  doc text NOT NULL
+);
+CREATE TABLE notification_profiles (
+  user_id text PRIMARY KEY,
+  created_at_ms bigint NOT NULL,
+  doc text NOT NULL
+);
+`,
+  },
 ]);

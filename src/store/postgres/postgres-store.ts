@@ -20,6 +20,7 @@ import { PgDevices, PgZones } from "./pg-registry.js";
 import { PgFederation } from "./pg-federation.js";
 import { PgOutbox, PgSubscriptions } from "./pg-outbox.js";
 import { PgInspections } from "./pg-inspections.js";
+import { PgNotify } from "./pg-notify.js";
 import { PgCommands, PgTrips } from "./pg-trips.js";
 import { Retention, type PartitionExport, type RetentionResult } from "./retention.js";
 
@@ -67,6 +68,7 @@ export class PostgresStore implements AdminStore {
   readonly outbox: PgOutbox;
   readonly subscriptions: PgSubscriptions;
   readonly inspections: PgInspections;
+  readonly notify: PgNotify;
   readonly partitions: Partitions;
   private readonly retention: Retention;
   private closed = false;
@@ -93,6 +95,7 @@ export class PostgresStore implements AdminStore {
     this.outbox = new PgOutbox(db);
     this.subscriptions = new PgSubscriptions(db);
     this.inspections = new PgInspections(db);
+    this.notify = new PgNotify(db);
     this.retention = new Retention(db, this.partitions);
   }
 

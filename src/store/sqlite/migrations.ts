@@ -331,4 +331,25 @@ ALTER TABLE companies ADD COLUMN aeo TEXT;
 ALTER TABLE alarms ADD COLUMN evidence TEXT;
 `,
   },
+  {
+    version: 6,
+    name: "notifications: rules, on-call rosters, users' notification profiles",
+    sql: `
+CREATE TABLE notification_rules (
+  id TEXT PRIMARY KEY,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE TABLE on_call_rosters (
+  office TEXT PRIMARY KEY,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+CREATE TABLE notification_profiles (
+  user_id TEXT PRIMARY KEY,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) STRICT;
+`,
+  },
 ]);

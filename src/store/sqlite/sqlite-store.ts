@@ -22,6 +22,7 @@ import type { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import type { SqliteFederation } from "./sqlite-federation.js";
 import type { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
 import type { SqliteInspections } from "./sqlite-inspections.js";
+import type { SqliteNotify } from "./sqlite-notify.js";
 import { forwardWrites, subStores, type SqliteSubStores, type WriteOp } from "./sub-stores.js";
 
 export const DEFAULT_SQLITE_PATH = "./data/sealwatch.db";
@@ -63,6 +64,7 @@ export class SqliteStore implements AdminStore {
   readonly outbox: SqliteOutbox;
   readonly subscriptions: SqliteSubscriptions;
   readonly inspections: SqliteInspections;
+  readonly notify: SqliteNotify;
   private closed = false;
   private readonly parts: SqliteSubStores;
 
@@ -85,6 +87,7 @@ export class SqliteStore implements AdminStore {
       outbox: this.outbox,
       subscriptions: this.subscriptions,
       inspections: this.inspections,
+      notify: this.notify,
     } = this.parts);
   }
 

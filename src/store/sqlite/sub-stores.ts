@@ -18,6 +18,7 @@ import { SqliteCommands, SqliteTrips } from "./sqlite-trips.js";
 import { SqliteFederation } from "./sqlite-federation.js";
 import { SqliteOutbox, SqliteSubscriptions } from "./sqlite-outbox.js";
 import { SqliteInspections } from "./sqlite-inspections.js";
+import { SqliteNotify } from "./sqlite-notify.js";
 
 /** The parts, as the store exposes them. */
 export type SqliteSubStores = Pick<
@@ -35,6 +36,7 @@ export type SqliteSubStores = Pick<
   | "outbox"
   | "subscriptions"
   | "inspections"
+  | "notify"
 >;
 
 export function subStores(s: SqliteDb): SqliteSubStores {
@@ -52,6 +54,7 @@ export function subStores(s: SqliteDb): SqliteSubStores {
     outbox: new SqliteOutbox(s),
     subscriptions: new SqliteSubscriptions(s),
     inspections: new SqliteInspections(s),
+    notify: new SqliteNotify(s),
   };
 }
 
@@ -80,6 +83,7 @@ export const WRITE_METHODS: {
   outbox: ["enqueue", "claim", "settle", "redeliver", "discard", "purge"],
   subscriptions: ["put"],
   inspections: ["put", "fix"],
+  notify: ["put", "remove"],
 };
 
 /** "part.method", as posted to the writer thread. */
