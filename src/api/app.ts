@@ -165,6 +165,15 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       throw new SealwatchError("FORBIDDEN", `role ${principal.role} may not ${permission.replace(".", " ")}`);
   });
 
+  // Every answer's references obey the visibility of what they name (src/api/scope.ts): one hook,
+  // so that no route, present or future, can forget.
+  app.addHook("preSerialization", async (request, reply, payload) => {
+    const principal = request.principal;
+    if (principal === undefined || reply.statusCode >= 400) return payload;
+    if (payload === null || typeof payload !== "object") return payload;
+    return context.scope(principal).redact(payload);
+  });
+
   // A POST without a body is an empty object, so that its schema says what is missing.
   app.addHook("preValidation", (request, _reply, done) => {
     if (

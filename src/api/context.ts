@@ -16,6 +16,8 @@ import type { SseClient } from "./stream/sse-client.js";
 import { InspectionService } from "../risk/inspection-service.js";
 import { configuredRuleSet } from "../risk/rule-file.js";
 import type { AckTargets } from "./views.js";
+import { Scope } from "./scope.js";
+import { apiSecrets, type ApiSecrets } from "./secrets.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -33,10 +35,12 @@ export class ApiContext {
   readonly streams = new Set<SseClient>();
   /** Risk-based inspection at destination (docs/risk.md). */
   readonly inspections: InspectionService;
+  readonly secrets: ApiSecrets;
   private readonly stopFixing: () => void;
 
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
+    this.secrets = apiSecrets(deps.masterKey);
     this.auth = new Authenticator(store.access, clock, config.sessionTtlS * 1000);
     this.workflow = new AlarmWorkflow(store, bus, clock);
     this.targets = Object.freeze({
@@ -108,58 +112,15 @@ export class ApiContext {
     return { alarm, trip };
   }
 
-  /**
-   * A reference to a trip inside another object's answer (a device's active trip), kept only when
-   * the caller may see that trip: a reference obeys the same rule as the object it names.
-   */
-  async tripRef(principal: Principal, tripId: string | undefined): Promise<string | undefined> {
-    if (tripId === undefined) return undefined;
-    if (seesEveryTrip(principal)) return tripId;
-    const trip = await this.store.trips.get(tripId);
-    return trip !== undefined && tripVisible(principal, trip) ? tripId : undefined;
-  }
-
-  /**
-   * A refusal's message without the trips the caller may not see: `trip X` becomes "another trip"
-   * (and its state is left out), so a refusal never tells that such a trip exists or what it does.
-   */
-  async withoutHiddenTrips(principal: Principal, message: string, ownTripId?: string): Promise<string> {
-    if (seesEveryTrip(principal)) return message;
-    let result = message;
-    for (const match of message.matchAll(/\btrip "?([^\s",]+)"?(, which is \w+)?/g)) {
-      const id = match[1]!;
-      if (id === ownTripId || (await this.tripRef(principal, id)) !== undefined) continue;
-      result = result.replace(match[0], "another live trip");
-    }
-    return result;
+  /** The visibility of references for this caller (one per request or stream). */
+  scope(principal: Principal): Scope {
+    return new Scope(principal, this.store, this.secrets.referenceAliasKey);
   }
 
   /** Ids of the trips a scoped caller sees (undefined: every trip). */
-  async visibleTripIds(principal: Principal): Promise<string[] | undefined> {
-    switch (principal.role) {
-      case "trader":
-        return principal.companyId === undefined
-          ? []
-          : (await this.store.trips.list({ companyId: principal.companyId })).map((t) => t.id);
-      case "officer": {
-        const ids = new Set<string>();
-        for (const office of principal.offices)
-          for (const trip of await this.store.trips.list({ office })) ids.add(trip.id);
-        return [...ids];
-      }
-      case "gateway":
-        return [];
-      case "admin":
-      case "supervisor":
-      case "operator":
-        return undefined;
-    }
+  visibleTripIds(principal: Principal): Promise<string[] | undefined> {
+    return this.scope(principal).visibleTripIds();
   }
-}
-
-/** Whether the caller's role sees every trip (no scope to check). */
-function seesEveryTrip(principal: Principal): boolean {
-  return principal.role === "admin" || principal.role === "supervisor" || principal.role === "operator";
 }
 
 /** The caller of a request on a non-public route. */

@@ -5,6 +5,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Principal } from "../../src/api/auth/policy.js";
 import { SseClient } from "../../src/api/stream/sse-client.js";
+import { Scope } from "../../src/api/scope.js";
+import type { Store } from "../../src/store/ports.js";
 import { MemoryLiveBus, type LiveEventBody } from "../../src/bus/live-events.js";
 import { createHarness, MIDWAY, type Harness } from "./support.js";
 import { SseReader } from "./sse.js";
@@ -176,6 +178,8 @@ describe("a slow stream client", () => {
     offices: [],
     actor: "user:admin",
   };
+  // Staff see every reference: the scope never needs the store.
+  const adminScope = new Scope(admin, {} as Store, Buffer.alloc(32));
   const reading = (deviceId: string, atMs: number): LiveEventBody => ({
     kind: "reading",
     reading: { deviceId, atMs, receivedAtMs: atMs, position: { lon: 1, lat: 1, valid: true } },
@@ -191,6 +195,7 @@ describe("a slow stream client", () => {
       maxPending: 20,
       heartbeatMs: 60_000,
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
+      scope: adminScope,
       onDropped: (reason, count) => (dropped[reason] = (dropped[reason] ?? 0) + count),
       onClosed: () => (closed = true),
     });
@@ -216,6 +221,7 @@ describe("a slow stream client", () => {
       maxPending: 100,
       heartbeatMs: 60_000,
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
+      scope: adminScope,
       onDropped: () => undefined,
       onClosed: () => undefined,
     });

@@ -107,10 +107,8 @@ export function deviceRoutes(app: ApiApp, ctx: ApiContext): void {
         ...(companyId === undefined ? {} : { companyId }),
         ...(request.query.lifecycle === undefined ? {} : { lifecycle: request.query.lifecycle }),
       });
-      const items = [];
-      for (const d of devices)
-        items.push(deviceView(d, await ctx.tripRef(p, ctx.host.engine.activeTripOf(d.id))));
-      return { items };
+      // activeTripId is dropped by the answer hook where the caller may not see the trip.
+      return { items: devices.map((d) => deviceView(d, ctx.host.engine.activeTripOf(d.id))) };
     },
   );
 
@@ -126,9 +124,8 @@ export function deviceRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const p = principalOf(request);
-      const device = await ctx.visibleDevice(p, request.params.id);
-      return deviceView(device, await ctx.tripRef(p, ctx.host.engine.activeTripOf(device.id)));
+      const device = await ctx.visibleDevice(principalOf(request), request.params.id);
+      return deviceView(device, ctx.host.engine.activeTripOf(device.id));
     },
   );
 

@@ -130,8 +130,9 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
         nowMs: ctx.now(),
         identity: exportIdentity(ctx),
       });
+      const mask = await ctx.scope(p).deviceMask(trip.devices);
       void reply.header("content-type", `${exported.contentType}; charset=utf-8`);
-      return reply.send(exported.text);
+      return reply.send(mask(exported.text));
     },
   );
 
@@ -225,15 +226,21 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
         void reply.header("link", `</api/v1/epcis/events?${params.toString()}>; rel="next"`);
         void reply.header("gs1-next-page-token", token);
       }
+      // Sent as text: device ids and identifiers sit inside EPCs, where only the text can be masked.
+      const mask = await ctx.scope(p).deviceMask(trips.flatMap((t) => t.devices));
       void reply.header("content-type", "application/ld+json; charset=utf-8");
       void reply.header("gs1-epcis-version", "2.0.0");
-      return reply.send({
-        "@context": document["@context"] ?? EPCIS_CONTEXT_URL,
-        type: "EPCISQueryDocument",
-        schemaVersion: "2.0",
-        creationDate: document.creationDate,
-        epcisBody: { queryResults: { queryName: "SimpleEventQuery", resultsBody: { eventList } } },
-      });
+      return reply.send(
+        mask(
+          JSON.stringify({
+            "@context": document["@context"] ?? EPCIS_CONTEXT_URL,
+            type: "EPCISQueryDocument",
+            schemaVersion: "2.0",
+            creationDate: document.creationDate,
+            epcisBody: { queryResults: { queryName: "SimpleEventQuery", resultsBody: { eventList } } },
+          }),
+        ),
+      );
     },
   );
 }

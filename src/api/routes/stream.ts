@@ -50,11 +50,14 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const after = cursorOf(request.headers["last-event-id"], request.query.after);
+      const scope = ctx.scope(principal);
+      await scope.preloadDevices();
       void reply.hijack();
       const client = new SseClient(reply.raw, principal, {
         maxPending: ctx.deps.config.streamMaxPending,
         heartbeatMs: ctx.deps.config.streamHeartbeatS * 1000,
         targets: ctx.targets,
+        scope,
         onDropped: (reason, count) => ctx.metrics.streamDropped.inc({ reason }, count),
         onClosed: (closed) => {
           ctx.streams.delete(closed);

@@ -364,7 +364,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         if (!result.accepted)
           throw new SealwatchError(
             "COMMAND_REFUSED",
-            await ctx.withoutHiddenTrips(p, result.refusal ?? `${name} refused`, trip.id),
+            await ctx.scope(p).withoutHiddenTrips(result.refusal ?? `${name} refused`, trip.id),
           );
         const updated = result.trip ?? (await ctx.store.trips.get(trip.id)) ?? trip;
         if (name === "disarm") await ctx.inspections.releasedAtDisarm(updated, p.actor);
@@ -433,7 +433,9 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         limit: request.query.limit ?? 5000,
         forTrader: p.role === "trader",
       });
-      return { tripId: trip.id, entries };
+      // Audit details quote records whole (an alarm's key holds its device): masked as text too.
+      const mask = await ctx.scope(p).deviceMask(trip.devices);
+      return { tripId: trip.id, entries: JSON.parse(mask(JSON.stringify(entries))) as typeof entries };
     },
   );
 

@@ -10,12 +10,15 @@ import type { ServerResponse } from "node:http";
 import type { LiveBus, LiveEvent } from "../../bus/live-events.js";
 import { eventVisible, type Principal } from "../auth/policy.js";
 import { NON_HTML_CSP, securityHeaders } from "../http/security-headers.js";
+import type { Scope } from "../scope.js";
 import { liveEventView, type AckTargets } from "../views.js";
 
 export interface SseClientOptions {
   readonly maxPending: number;
   readonly heartbeatMs: number;
   readonly targets: AckTargets;
+  /** The caller's visibility of references (devices preloaded). */
+  readonly scope: Scope;
   readonly onDropped: (reason: "coalesced" | "cut_off", count: number) => void;
   readonly onClosed: (client: SseClient) => void;
 }
@@ -99,7 +102,7 @@ export class SseClient {
     while (!this.closed && !this.waitingForDrain && this.pending.size > 0) {
       const [key, event] = this.pending.entries().next().value as [string | number, LiveEvent];
       this.pending.delete(key);
-      const view = liveEventView(event, this.options.targets, this.forTrader);
+      const view = this.options.scope.redactKnown(liveEventView(event, this.options.targets, this.forTrader));
       this.write(`id: ${event.cursor}\nevent: ${event.kind}\ndata: ${JSON.stringify(view)}\n\n`);
     }
   }
