@@ -90,3 +90,17 @@ export function actorName(actor: string | undefined): string {
   const colon = actor.indexOf(":");
   return colon < 0 ? actor : actor.slice(colon + 1);
 }
+
+/** "850 m", "2.4 km", "128 km". */
+export function distance(meters: number): string {
+  const m = Math.abs(meters);
+  if (m < 1000) return `${Math.round(meters)} m`;
+  return `${(meters / 1000).toFixed(m < 100_000 ? 1 : 0)} km`;
+}
+
+/** A `[lon, lat]` position as people write it: "13.52 N 100.91 E". */
+export function place(position: readonly number[]): string {
+  const [lon, lat] = position;
+  if (lon === undefined || lat === undefined) return "—";
+  return `${Math.abs(lat).toFixed(2)} ${lat < 0 ? "S" : "N"} ${Math.abs(lon).toFixed(2)} ${lon < 0 ? "W" : "E"}`;
+}

@@ -1,21 +1,32 @@
-/** The API's views as the dashboard reads them (see src/api/views.ts on the server). */
+/**
+ * The API's views as the dashboard reads them. Those the OpenAPI document describes come from it
+ * (openapi.gen.ts, generated and checked for drift by test/dashboard/api-types.test.ts); the rest
+ * (the live stream's events, the timeline's loose entries) are written here.
+ */
+import type * as Api from "./openapi.gen.js";
 
-export type Role = "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway";
-export type Severity = "critical" | "high" | "medium" | "low";
-export type TripState = "declared" | "armed" | "in_transit" | "arrived" | "closed" | "cancelled";
-export type Workflow = "open" | "acknowledged" | "resolved";
-export type Outcome = "confirmed_breach" | "false_alarm" | "technical_fault";
-export type AlarmType =
-  | "tamper"
-  | "unauthorized_opening"
-  | "route_deviation"
-  | "unauthorized_stop"
-  | "restricted_zone"
-  | "low_battery"
-  | "signal_loss"
-  | "overdue"
-  | "unexpected_checkpoint"
-  | "seal_mismatch";
+export type Alarm = Api.Alarm;
+export type AlarmEvidence = Api.AlarmEvidence;
+export type AlarmAction = Api.AlarmAction;
+export type AuditRecord = Api.AuditRecord;
+export type DashboardConfig = Api.DashboardConfig;
+export type Inspection = Api.Inspection;
+export type InspectionFigures = Api.InspectionFigures;
+export type Kpis = Api.Kpis;
+export type RiskReason = Api.RiskReason;
+export type Trip = Api.Trip;
+export type User = Api.User;
+export type ZoneFeature = Api.Zone;
+
+export type Role = User["role"];
+export type Severity = Alarm["severity"];
+export type TripState = Trip["state"];
+export type Workflow = Alarm["workflow"];
+export type Outcome = NonNullable<Alarm["outcome"]>;
+export type AlarmType = Alarm["type"];
+export type Channel = Inspection["channel"];
+export type InspectionDecision = Inspection["recommendedDecision"];
+export type InspectionResult = NonNullable<Inspection["outcome"]>["result"];
 
 export const LIVE_STATES: readonly TripState[] = ["armed", "in_transit", "arrived"];
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
@@ -40,90 +51,6 @@ export interface Me {
   readonly companyId?: string;
   readonly offices: readonly string[];
   readonly actor: string;
-}
-
-export interface User {
-  readonly id: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: Role;
-  readonly companyId?: string;
-  readonly offices: readonly string[];
-  readonly disabled: boolean;
-}
-
-export interface Trip {
-  readonly id: string;
-  readonly reference?: string;
-  readonly mrn?: string;
-  readonly state: TripState;
-  readonly origin: string;
-  readonly destination: string;
-  readonly checkpoints: readonly string[];
-  readonly route: { readonly type: "LineString"; readonly coordinates: readonly [number, number][] };
-  readonly devices: readonly string[];
-  readonly deadline: string;
-  readonly rules: { readonly corridorM?: number; readonly [key: string]: number | undefined };
-  readonly companyId?: string;
-  readonly carrierId?: string;
-  readonly containers: readonly string[];
-  readonly seals: readonly string[];
-  readonly conveyance?: {
-    readonly mode: string;
-    readonly registration?: string;
-    readonly nationality?: string;
-    readonly driver?: string;
-  };
-  readonly goodsDescription?: string;
-  readonly declaredBy?: string;
-  readonly armedAt?: string;
-  readonly inTransitAt?: string;
-  readonly arrivedAt?: string;
-  readonly closedAt?: string;
-  readonly cancelledAt?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface Alarm {
-  readonly id: string;
-  readonly type: AlarmType;
-  readonly severity: Severity;
-  readonly tripId: string;
-  readonly deviceId: string | null;
-  readonly zone?: string;
-  readonly startedAt: string;
-  readonly clearedAt: string | null;
-  readonly retracted: boolean;
-  readonly workflow: Workflow;
-  readonly assignee?: string;
-  readonly outcome?: Outcome;
-  readonly raisedAt: string;
-  readonly ackDueAt: string;
-  readonly acknowledgedAt?: string;
-  readonly resolvedAt?: string;
-  readonly escalatedAt?: string;
-  readonly updatedAt: string;
-}
-
-export interface AlarmAction {
-  readonly id: string;
-  readonly alarmId: string;
-  readonly action: string;
-  readonly actor: string;
-  readonly at: string;
-  readonly details?: unknown;
-}
-
-export interface ZoneFeature {
-  readonly type: "Feature";
-  readonly id: string;
-  readonly geometry: { readonly type: string; readonly coordinates: unknown };
-  readonly properties: {
-    readonly kind: "office" | "rest" | "restricted";
-    readonly name?: string;
-    readonly radiusM?: number;
-  };
 }
 
 export interface FleetItem {
@@ -169,54 +96,4 @@ export interface TimelineEntry {
   readonly tamper?: boolean;
   readonly batteryPct?: number;
   readonly auditSeq?: number;
-}
-
-export interface AuditRecord {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly subjectType: string;
-  readonly subjectId: string;
-  readonly details?: unknown;
-  readonly hash: string;
-}
-
-export interface Kpis {
-  readonly generatedAt: string;
-  readonly days: readonly string[];
-  readonly transit: readonly {
-    tripId: string;
-    reference?: string;
-    origin: string;
-    destination: string;
-    armedAt: string;
-    endedAt: string;
-    transitS: number;
-    limitS: number;
-  }[];
-  readonly alarmsByDay: readonly { day: string; counts: Partial<Record<AlarmType, number>> }[];
-  readonly falseAlarms: {
-    resolved: number;
-    falseAlarms: number;
-    rate: number | null;
-    byType: Partial<Record<AlarmType, { resolved: number; falseAlarms: number }>>;
-  };
-  readonly acknowledge: readonly {
-    severity: Severity;
-    targetS: number;
-    acknowledged: number;
-    withinTarget: number;
-    medianS: number | null;
-    p90S: number | null;
-    waiting: number;
-    waitingOverdue: number;
-  }[];
-  readonly totals: { activeTrips: number; openAlarms: number; alarms: number };
-}
-
-export interface DashboardConfig {
-  readonly tileStyleUrl?: string;
-  readonly ackTargetsS: Record<Severity, number>;
-  readonly serverTime: string;
 }

@@ -1,7 +1,8 @@
 /**
  * The alarm queue: alarms not yet resolved, most severe first, then oldest, each with its age and
  * its acknowledgement timer (counting down to the response-time target, then up in red once it is
- * missed). Arrow keys move between alarms; each alarm's buttons act on it.
+ * missed), and the evidence's reason in one line. Arrow keys move between alarms; each alarm's
+ * buttons act on it.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Alarm, Severity, User } from "../api/types.js";
@@ -9,6 +10,7 @@ import { SEVERITIES } from "../api/types.js";
 import { actorName, alarmLabel, clock, SEVERITY_RANK, time } from "../format.js";
 import { href } from "../router.js";
 import { AlarmActions } from "./alarm-actions.js";
+import { EvidenceLine } from "./alarm-evidence.js";
 import { SeverityBadge } from "./badges.js";
 import { useNow } from "./clock.js";
 
@@ -148,6 +150,7 @@ export function AlarmQueue({
                   <strong>{alarmLabel(alarm.type)}</strong>
                   <span className={`workflow wf-${alarm.workflow}`}>{alarm.workflow}</span>
                 </div>
+                <EvidenceLine evidence={alarm.evidence} />
                 <div className="alarm-meta">
                   <a href={href({ view: "trip", tripId: alarm.tripId })} onClick={(e) => e.stopPropagation()}>
                     {alarm.tripId}

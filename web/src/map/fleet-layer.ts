@@ -16,6 +16,7 @@ import type {
 import { SEVERITY_RANK } from "../format.js";
 import type { Conveyance, FleetStore } from "../live/fleet-store.js";
 import { LABEL_FONT } from "./basemap.js";
+import { boundsOf } from "./geometry.js";
 import { severityColor } from "./overlays.js";
 
 export const FLEET_SOURCE = "fleet";
@@ -167,9 +168,13 @@ export class FleetLayer {
 
   /**
    * Frames the conveyances once they are known (the first snapshot may still be loading when the
-   * map is ready): checks twice a second for up to 15 s.
+   * map is ready): checks twice a second for up to 15 s. `choose` picks the ones to frame (the
+   * viewer's region); when it picks none, every known conveyance is framed.
    */
-  fitWhenKnown(maxZoom = 8): void {
+  fitWhenKnown(
+    maxZoom = 8,
+    choose: (known: readonly Conveyance[]) => readonly Conveyance[] = (k) => k,
+  ): void {
     let tries = 0;
     const attempt = () => {
       const known = this.store.positioned();
@@ -177,23 +182,9 @@ export class FleetLayer {
         if (++tries < 30) this.fitTimer = window.setTimeout(attempt, 500);
         return;
       }
-      let west = 180;
-      let south = 90;
-      let east = -180;
-      let north = -90;
-      for (const c of known) {
-        west = Math.min(west, c.lon!);
-        east = Math.max(east, c.lon!);
-        south = Math.min(south, c.lat!);
-        north = Math.max(north, c.lat!);
-      }
-      this.map.fitBounds(
-        [
-          [west, south],
-          [east, north],
-        ],
-        { padding: 60, maxZoom, duration: 0 },
-      );
+      const chosen = choose(known);
+      const bounds = boundsOf((chosen.length > 0 ? chosen : known).map((c) => [c.lon!, c.lat!] as const));
+      if (bounds !== undefined) this.map.fitBounds(bounds, { padding: 60, maxZoom, duration: 0 });
     };
     attempt();
   }

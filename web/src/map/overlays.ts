@@ -5,6 +5,7 @@
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
 import type { ZoneFeature } from "../api/types.js";
 import { LABEL_FONT } from "./basemap.js";
+import { lonLats } from "./geometry.js";
 
 export const SEVERITY_COLORS = {
   critical: "#ff5c5c",
@@ -91,20 +92,18 @@ export function metersWide(halfWidthM: number, lat: number): ExpressionSpecifica
   return ["interpolate", ["exponential", 2], ["zoom"], 0, atZ0, 22, atZ0 * 2 ** 22];
 }
 
+/** The declared route with its corridor (`route`: the API's `[lon, lat]` positions). */
 export function setRoute(
   map: MapLibreMap,
-  coordinates: readonly [number, number][] | undefined,
+  route: readonly (readonly number[])[] | undefined,
   corridorM: number,
 ): void {
   const source = ensureSource(map, "route");
+  const coordinates = route === undefined ? undefined : lonLats(route);
   void source.setData(
     coordinates === undefined
       ? EMPTY
-      : {
-          type: "Feature",
-          properties: {},
-          geometry: { type: "LineString", coordinates: coordinates as [number, number][] },
-        },
+      : { type: "Feature", properties: {}, geometry: { type: "LineString", coordinates } },
   );
   const lat = coordinates?.[0]?.[1] ?? 0;
   if (map.getLayer("route-corridor") === undefined) {

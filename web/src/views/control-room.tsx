@@ -1,7 +1,9 @@
 /**
  * The control room: every monitored conveyance on a live map (clustered at low zoom, coloured by its
- * worst open alarm) beside the alarm queue. Choosing an alarm flies the map to its conveyance and
- * draws the declared route; clicking a conveyance shows its card.
+ * worst open alarm) beside the alarm queue. Choosing an alarm flies the map to where it happened
+ * (its evidence's place, not the device's position now), marks the place, draws the declared route
+ * and says when the trip is already over; clicking a conveyance shows its card. The first view
+ * frames the viewer's region: the conveyances of their offices' trips, else the largest group.
  */
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -10,14 +12,16 @@ import type { Alarm, Trip } from "../api/types.js";
 import { AlarmQueue } from "../components/alarm-queue.js";
 import { SeverityBadge, StateBadge } from "../components/badges.js";
 import { useNow } from "../components/clock.js";
-import { clock } from "../format.js";
+import { alarmLabel, clock, dateTime, place as placeText } from "../format.js";
 import type { FleetStore } from "../live/fleet-store.js";
 import { FleetLayer } from "../map/fleet-layer.js";
 import { MapView } from "../map/map-view.js";
-import { addZones, setRoute } from "../map/overlays.js";
+import { boundsOf, largestGroup, lonLats } from "../map/geometry.js";
+import { addZones, setMarkers, setRoute, SEVERITY_COLORS } from "../map/overlays.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
 import { handlesAlarms, useAssignees, useOpenAlarms, useZones, zoneName } from "./hooks.js";
+import { alarmPlace } from "./trip-alarms.js";
 
 function useFleetSummary(store: FleetStore) {
   const [summary, setSummary] = useState({ conveyances: 0, positioned: 0, readingsPerS: 0 });
@@ -79,6 +83,27 @@ function ConveyanceCard({ deviceId, onClose }: { deviceId: string; onClose: () =
   );
 }
 
+/** Over the map: where the chosen alarm happened, and whether its trip is already over. */
+function AlarmPlaceNotice({ alarm, trip }: { alarm: Alarm; trip: Trip | undefined }) {
+  const place = alarmPlace(alarm);
+  const ended = trip?.closedAt ?? trip?.cancelledAt;
+  return (
+    <div className="map-notice" role="status" data-alarm-id={alarm.id}>
+      <strong>{alarmLabel(alarm.type)}</strong>{" "}
+      {place === undefined
+        ? "— no position recorded for this alarm; the map shows its trip."
+        : `at ${placeText(place)}, ${dateTime(alarm.evidence?.began.at ?? alarm.startedAt)}.`}
+      {trip !== undefined && ended !== undefined && (
+        <span className="trip-closed">
+          {" "}
+          Trip {trip.id} is {trip.state === "cancelled" ? "cancelled" : "closed"} since {dateTime(ended)}: the
+          device may be elsewhere now.
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function ControlRoom() {
   const { store, me, config } = useSession();
   const alarms = useOpenAlarms(store);
@@ -90,20 +115,26 @@ export function ControlRoom() {
   const map = useRef<MapLibreMap | undefined>(undefined);
   const layer = useRef<FleetLayer | undefined>(undefined);
   const [mapReady, setMapReady] = useState(false);
+  const [alarmTrip, setAlarmTrip] = useState<Trip | undefined>();
 
   const onReady = useCallback(
     (m: MapLibreMap) => {
       map.current = m;
       const fleet = new FleetLayer(m, store, { onSelect: (deviceId) => setPicked(deviceId) });
       fleet.attach();
-      fleet.fitWhenKnown();
+      const offices = new Set(me.offices);
+      fleet.fitWhenKnown(8, (known) =>
+        offices.size > 0
+          ? known.filter((c) => offices.has(c.origin) || offices.has(c.destination))
+          : largestGroup(known, (c) => [c.lon!, c.lat!]),
+      );
       layer.current = fleet;
       // Reachable from the browser tests and the frame-time benchmark (read only).
       (window as unknown as { __sealwatchFleetLayer?: FleetLayer }).__sealwatchFleetLayer = fleet;
       setMapReady(true);
       return () => fleet.detach();
     },
-    [store],
+    [store, me.offices],
   );
 
   useEffect(() => {
@@ -111,23 +142,58 @@ export function ControlRoom() {
     if (m === undefined || zones === undefined) return;
     addZones(m, zones);
     // The fleet stays above the zones.
-    for (const id of ["fleet-clusters", "fleet-cluster-count", "fleet-points", "fleet-labels"])
+    for (const id of [
+      "fleet-clusters",
+      "fleet-cluster-count",
+      "fleet-points",
+      "fleet-labels",
+      "alarm-place-circle",
+      "alarm-place-label",
+    ])
       if (m.getLayer(id)) m.moveLayer(id);
   }, [zones, mapReady]);
 
   const select = useCallback(
     (alarm: Alarm) => {
       setSelected(alarm);
+      setAlarmTrip(undefined);
       const m = map.current;
-      const c = alarm.deviceId === null ? undefined : store.conveyances.get(alarm.deviceId);
-      const target = c ?? [...store.conveyances.values()].find((x) => x.tripId === alarm.tripId);
-      layer.current?.select(target?.deviceId);
-      if (m !== undefined && target?.lon !== undefined && target.lat !== undefined)
-        m.flyTo({ center: [target.lon, target.lat], zoom: Math.max(m.getZoom(), 8.5), speed: 1.6 });
+      // The conveyance only while its device still carries this alarm's trip.
+      const onTrip = [...store.conveyances.values()].filter((x) => x.tripId === alarm.tripId);
+      const c = onTrip.find((x) => x.deviceId === alarm.deviceId) ?? onTrip[0];
+      layer.current?.select(c?.deviceId);
+      // Where it happened (the evidence), not where the device is now.
+      const place = alarmPlace(alarm);
+      const target = place ?? (c?.lon !== undefined && c.lat !== undefined ? [c.lon, c.lat] : undefined);
+      if (m !== undefined) {
+        setMarkers(
+          m,
+          "alarm-place",
+          place === undefined
+            ? []
+            : [
+                {
+                  type: "Feature",
+                  properties: {
+                    color: SEVERITY_COLORS[alarm.severity],
+                    radius: 9,
+                    label: alarmLabel(alarm.type),
+                  },
+                  geometry: { type: "Point", coordinates: place },
+                },
+              ],
+        );
+        if (target !== undefined) m.flyTo({ center: target, zoom: Math.max(m.getZoom(), 9), speed: 1.6 });
+      }
       void api<Trip>(`/trips/${encodeURIComponent(alarm.tripId)}`).then(
         (trip) => {
-          if (map.current !== undefined)
-            setRoute(map.current, trip.route.coordinates, trip.rules.corridorM ?? 1000);
+          setAlarmTrip(trip);
+          const mm = map.current;
+          if (mm === undefined) return;
+          setRoute(mm, trip.route.coordinates, trip.rules.corridorM ?? 1000);
+          // Nothing places the alarm: the trip's route instead.
+          const bounds = target === undefined ? boundsOf(lonLats(trip.route.coordinates)) : undefined;
+          if (bounds !== undefined) mm.fitBounds(bounds, { padding: 60, maxZoom: 9 });
         },
         () => undefined,
       );
@@ -165,6 +231,12 @@ export function ControlRoom() {
       </section>
       <div className="map-pane">
         <MapView label="Map of monitored conveyances" tileStyleUrl={config.tileStyleUrl} onReady={onReady} />
+        {selected !== undefined && (
+          <AlarmPlaceNotice
+            alarm={selected}
+            trip={alarmTrip?.id === selected.tripId ? alarmTrip : undefined}
+          />
+        )}
         {picked !== undefined && <ConveyanceCard deviceId={picked} onClose={() => setPicked(undefined)} />}
       </div>
       <AlarmQueue

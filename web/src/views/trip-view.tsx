@@ -7,64 +7,21 @@ import type { Map as MapLibreMap } from "maplibre-gl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, query } from "../api/client.js";
 import type { Alarm, LiveReading, TimelineEntry, Trip } from "../api/types.js";
-import { AlarmActions } from "../components/alarm-actions.js";
-import { SeverityBadge, StateBadge } from "../components/badges.js";
-import { actorName, alarmLabel, dateTime, duration, OUTCOME_LABELS, STATE_LABELS, time } from "../format.js";
+import { StateBadge } from "../components/badges.js";
+import { alarmLabel, dateTime, time } from "../format.js";
+import { boundsOf, lonLats } from "../map/geometry.js";
 import { MapView } from "../map/map-view.js";
 import { addZones, setMarkers, setRoute, setTrack, SEVERITY_COLORS } from "../map/overlays.js";
 import { useSession } from "../session.js";
 import { commandsTrips, handlesAlarms, useAssignees, useZones, zoneName } from "./hooks.js";
+import { alarmPlace, TripAlarms } from "./trip-alarms.js";
 import { TripCommands } from "./trip-commands.js";
+import { TripTimeline } from "./trip-timeline.js";
 
 interface Fix {
   readonly atMs: number;
   readonly lon: number;
   readonly lat: number;
-}
-
-const KINDS = ["reading", "alarm", "transition", "action"] as const;
-const KIND_LABELS: Record<(typeof KINDS)[number], string> = {
-  reading: "Readings",
-  alarm: "Alarms",
-  transition: "State changes",
-  action: "Officers' actions",
-};
-const SHOWN_READINGS = 300;
-
-function describe(entry: TimelineEntry): string {
-  const d: Record<string, unknown> = entry.details ?? {};
-  switch (entry.kind) {
-    case "reading": {
-      const parts = [];
-      if (entry.speedKmh !== undefined) parts.push(`${Math.round(entry.speedKmh)} km/h`);
-      if (entry.seal !== undefined) parts.push(`seal ${entry.seal}`);
-      if (entry.tamper === true) parts.push("TAMPER");
-      if (entry.batteryPct !== undefined) parts.push(`battery ${Math.round(entry.batteryPct)} %`);
-      if (entry.receivedAt !== undefined && Date.parse(entry.receivedAt) - Date.parse(entry.at) > 15_000)
-        parts.push(
-          `received ${duration((Date.parse(entry.receivedAt) - Date.parse(entry.at)) / 1000)} late (stored and forwarded)`,
-        );
-      return `${entry.deviceId ?? ""}: ${parts.join(", ")}`;
-    }
-    case "transition": {
-      const to = (d.to ?? d.state) as keyof typeof STATE_LABELS | undefined;
-      return `Trip ${to === undefined ? "changed state" : (STATE_LABELS[to] ?? String(to)).toLowerCase()}${entry.actor === "engine" ? "" : ` (${actorName(entry.actor)})`}`;
-    }
-    case "alarm": {
-      const type = typeof d.type === "string" ? d.type : undefined;
-      const verb = (entry.action ?? "").replace("alarm.", "");
-      return `${alarmLabel(type)} ${verb === "raise" ? "raised" : verb === "clear" ? "cleared" : verb}`;
-    }
-    case "action": {
-      const verb = (entry.action ?? "").replace(".", " ");
-      const outcome = typeof d.outcome === "string" ? d.outcome : undefined;
-      const extra =
-        outcome === undefined
-          ? ""
-          : ` (${OUTCOME_LABELS[outcome as keyof typeof OUTCOME_LABELS] ?? outcome})`;
-      return `${verb}${extra} by ${actorName(entry.actor)}`;
-    }
-  }
 }
 
 export function TripView({ tripId }: { tripId: string }) {
@@ -77,10 +34,10 @@ export function TripView({ tripId }: { tripId: string }) {
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [alarms, setAlarms] = useState<Alarm[]>([]);
   const [kinds, setKinds] = useState<ReadonlySet<string>>(new Set(["alarm", "transition", "action"]));
-  const [allReadings, setAllReadings] = useState(false);
   const [replayMs, setReplayMs] = useState<number | undefined>();
   const [playing, setPlaying] = useState(false);
   const [mapReady, setMapReady] = useState(false);
+  const [shownAlarm, setShownAlarm] = useState<string | undefined>();
   const map = useRef<MapLibreMap | undefined>(undefined);
   const id = encodeURIComponent(tripId);
 
@@ -184,6 +141,13 @@ export function TripView({ tripId }: { tripId: string }) {
     return () => window.clearInterval(timer);
   }, [playing, range]);
 
+  const showAlarm = useCallback((alarm: Alarm) => {
+    setShownAlarm(alarm.id);
+    const place = alarmPlace(alarm);
+    if (place !== undefined)
+      map.current?.flyTo({ center: place, zoom: Math.max(map.current.getZoom(), 11), speed: 1.6 });
+  }, []);
+
   const onReady = useCallback((m: MapLibreMap) => {
     map.current = m;
     setMapReady(true);
@@ -203,16 +167,24 @@ export function TripView({ tripId }: { tripId: string }) {
     for (const alarm of alarms) {
       if (alarm.retracted) continue;
       const at = Date.parse(alarm.startedAt);
-      let place: Fix | undefined;
-      for (const f of fixes) {
-        if (f.atMs > at) break;
-        place = f;
-      }
-      if (place === undefined || (replayMs !== undefined && at > replayMs)) continue;
+      if (replayMs !== undefined && at > replayMs) continue;
+      // The evidence's place; alarms stored before evidence existed: the last fix before it began.
+      let place = alarmPlace(alarm);
+      if (place === undefined)
+        for (const f of fixes) {
+          if (f.atMs > at) break;
+          place = [f.lon, f.lat];
+        }
+      if (place === undefined) continue;
       alarmMarkers.push({
         type: "Feature",
-        properties: { color: SEVERITY_COLORS[alarm.severity], label: alarmLabel(alarm.type), radius: 6 },
-        geometry: { type: "Point", coordinates: [place.lon, place.lat] },
+        properties: {
+          color: SEVERITY_COLORS[alarm.severity],
+          label: alarmLabel(alarm.type),
+          radius: alarm.id === shownAlarm ? 9 : 6,
+          alarm: alarm.id,
+        },
+        geometry: { type: "Point", coordinates: place },
       });
     }
     setMarkers(m, "alarm-markers", alarmMarkers);
@@ -233,7 +205,7 @@ export function TripView({ tripId }: { tripId: string }) {
             },
           ],
     );
-  }, [mapReady, zones, trip, fixes, alarms, replayMs, replayFix]);
+  }, [mapReady, zones, trip, fixes, alarms, replayMs, replayFix, shownAlarm]);
 
   // Frame the route once it is known.
   const framed = useRef(false);
@@ -242,33 +214,14 @@ export function TripView({ tripId }: { tripId: string }) {
     if (m === undefined || !mapReady || trip === undefined || framed.current) return;
     framed.current = true;
     m.resize();
-    let west = 180;
-    let south = 90;
-    let east = -180;
-    let north = -90;
-    for (const [lon, lat] of trip.route.coordinates) {
-      west = Math.min(west, lon);
-      east = Math.max(east, lon);
-      south = Math.min(south, lat);
-      north = Math.max(north, lat);
-    }
+    const bounds = boundsOf(lonLats(trip.route.coordinates));
+    if (bounds === undefined) return;
     m.fitBounds(
-      [
-        [west, south],
-        [east, north],
-      ],
+      bounds,
       // Room at the bottom for the replay bar.
       { padding: { top: 50, left: 50, right: 50, bottom: 110 }, duration: 0 },
     );
   }, [mapReady, trip]);
-
-  const entries = useMemo(() => {
-    const chosen = timeline.filter((e) => kinds.has(e.kind));
-    const readings = chosen.filter((e) => e.kind === "reading").length;
-    if (allReadings || readings <= SHOWN_READINGS) return chosen;
-    let skip = readings - SHOWN_READINGS;
-    return chosen.filter((e) => e.kind !== "reading" || skip-- <= 0);
-  }, [timeline, kinds, allReadings]);
 
   if (error !== undefined)
     return (
@@ -364,86 +317,25 @@ export function TripView({ tripId }: { tripId: string }) {
           </div>
         )}
       </div>
-      <section className="trip-alarms" aria-labelledby="trip-alarms-title">
-        <h2 id="trip-alarms-title">Alarms ({alarms.filter((a) => !a.retracted).length})</h2>
-        {alarms.length === 0 ? (
-          <p className="empty">No alarm on this trip.</p>
-        ) : (
-          <ul className="plain">
-            {alarms.map((a) => (
-              <li
-                key={a.id}
-                className={`alarm compact sev-edge-${a.severity}${a.retracted ? " retracted" : ""}`}
-                data-alarm-id={a.id}
-              >
-                <div className="alarm-title">
-                  <SeverityBadge severity={a.severity} /> <strong>{alarmLabel(a.type)}</strong>
-                  <span className={`workflow wf-${a.workflow}`}>
-                    {a.retracted ? "retracted" : a.workflow}
-                  </span>
-                </div>
-                <div className="alarm-times">
-                  started {dateTime(a.startedAt)}
-                  {a.clearedAt !== null ? ` · ended ${time(a.clearedAt)}` : ""}
-                  {a.outcome !== undefined ? ` · ${OUTCOME_LABELS[a.outcome]}` : ""}
-                </div>
-                {canHandle && !a.retracted && (
-                  <AlarmActions
-                    alarm={a}
-                    users={users}
-                    onDone={(updated) => {
-                      setAlarms((list) => list.map((x) => (x.id === updated.id ? updated : x)));
-                      store.apply({ kind: "alarm", cursor: -1, change: "workflow", alarm: updated });
-                      loadHistory();
-                    }}
-                  />
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section className="timeline" aria-labelledby="timeline-title">
-        <h2 id="timeline-title">Timeline</h2>
-        <fieldset className="filters">
-          <legend className="visually-hidden">Show in the timeline</legend>
-          {KINDS.map((k) => (
-            <label key={k} className="check">
-              <input
-                type="checkbox"
-                checked={kinds.has(k)}
-                onChange={(e) => {
-                  const next = new Set(kinds);
-                  if (e.target.checked) next.add(k);
-                  else next.delete(k);
-                  setKinds(next);
-                }}
-              />
-              {KIND_LABELS[k]}
-            </label>
-          ))}
-          {kinds.has("reading") && !allReadings && (
-            <button type="button" onClick={() => setAllReadings(true)}>
-              Show every reading
-            </button>
-          )}
-        </fieldset>
-        <ol className="timeline-list">
-          {entries.map((e, i) => {
-            const later = replayMs !== undefined && Date.parse(e.at) > replayMs;
-            return (
-              <li
-                key={`${e.at}-${e.kind}-${e.auditSeq ?? i}`}
-                className={`tl tl-${e.kind}${later ? " later" : ""}`}
-              >
-                <time dateTime={e.at}>{dateTime(e.at)}</time>
-                <span className="tl-kind">{e.kind}</span>
-                <span className="tl-text">{describe(e)}</span>
-              </li>
-            );
-          })}
-        </ol>
-      </section>
+      <TripAlarms
+        alarms={alarms}
+        users={users}
+        canHandle={canHandle}
+        selectedId={shownAlarm}
+        onShow={showAlarm}
+        onChanged={(updated) => {
+          setAlarms((list) => list.map((x) => (x.id === updated.id ? updated : x)));
+          store.apply({ kind: "alarm", cursor: -1, change: "workflow", alarm: updated });
+          loadHistory();
+        }}
+      />
+      <TripTimeline
+        timeline={timeline}
+        alarms={alarms}
+        replayMs={replayMs}
+        kinds={kinds}
+        onKinds={setKinds}
+      />
     </div>
   );
 }
