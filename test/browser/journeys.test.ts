@@ -170,9 +170,9 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     const alarmId = await card.getAttribute("data-alarm-id");
     assert.ok(alarmId);
     // The card says why, in the evidence's words.
-    const evidence = (
-      await t.client("supervisor").get<{ evidence?: { reason: string } }>(`/alarms/${alarmId}`)
-    ).evidence;
+    const { evidence } = (
+      await t.client("supervisor").get<{ alarm: { evidence?: { reason: string } } }>(`/alarms/${alarmId}`)
+    ).alarm;
     assert.ok(evidence !== undefined && evidence.reason !== "", "the alarm carries its evidence");
     assert.equal((await card.locator(".evidence-line").textContent())?.trim(), evidence.reason);
     await screenshot(p, "control-room-alarm");
