@@ -37,6 +37,7 @@ import { subscriptionRoutes } from "./routes/subscriptions.js";
 import { systemRoutes } from "./routes/system.js";
 import { tripRoutes } from "./routes/trips.js";
 import { inspectionFigureRoutes, inspectionRoutes } from "./routes/inspections.js";
+import { notificationRoutes } from "./routes/notifications.js";
 import { zoneRoutes } from "./routes/zones.js";
 import { SHARED_SCHEMAS } from "./schemas/views.js";
 import { INSPECTION_SCHEMAS } from "./schemas/inspection.js";
@@ -233,6 +234,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       tripRoutes(scoped, context);
       inspectionRoutes(scoped, context);
       inspectionFigureRoutes(scoped, context);
+      notificationRoutes(scoped, context);
       alarmRoutes(scoped, context);
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);

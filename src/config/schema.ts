@@ -518,6 +518,41 @@ export const CONFIG_SCHEMA = {
     max: 64,
     description: "Webhook deliveries in flight at most (deliveries of one trip are always one at a time).",
   },
+  smtpUrl: {
+    env: "SEALWATCH_SMTP_URL",
+    type: "url",
+    default: undefined,
+    secret: true,
+    description:
+      "SMTP server for alarm e-mails: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465; unset: no e-mail is sent.",
+  },
+  smtpFrom: {
+    env: "SEALWATCH_SMTP_FROM",
+    type: "string",
+    default: "Sealwatch <sealwatch@localhost>",
+    description: "The From address of alarm e-mails.",
+  },
+  vapidPublicKey: {
+    env: "SEALWATCH_VAPID_PUBLIC_KEY",
+    type: "string",
+    default: undefined,
+    description:
+      "Web push: the VAPID public key (base64url P-256 point, `npx web-push generate-vapid-keys`); unset: no web push.",
+  },
+  vapidPrivateKey: {
+    env: "SEALWATCH_VAPID_PRIVATE_KEY",
+    type: "string",
+    default: undefined,
+    secret: true,
+    description: "Web push: the VAPID private key (base64url, 32 bytes) matching the public key.",
+  },
+  vapidSubject: {
+    env: "SEALWATCH_VAPID_SUBJECT",
+    type: "string",
+    default: "mailto:sealwatch@localhost",
+    description:
+      "Web push: how push services reach the operator (mailto: or https: URL), sent in the VAPID token.",
+  },
   federationKeyRetentionDays: {
     env: "SEALWATCH_FEDERATION_KEY_RETENTION_DAYS",
     type: "integer",

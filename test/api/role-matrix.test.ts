@@ -103,6 +103,45 @@ async function ownSubscription(h: Harness, who: Who): Promise<string> {
   return r.json<{ id: string }>().id;
 }
 
+const NOTIFY: Role[] = ["admin", "supervisor"];
+const USERS: Role[] = ["admin", "supervisor", "officer", "operator", "trader"];
+const ruleBody = {
+  name: "r",
+  match: {},
+  channels: ["email"],
+  chain: [{ afterMin: 0, to: { kind: "supervisors" } }],
+};
+
+/** A fresh notification rule, stored directly. */
+async function notificationRule(h: Harness): Promise<string> {
+  const id = unique("rule");
+  await h.store.notify.putRule({
+    id,
+    name: id,
+    enabled: true,
+    match: {},
+    channels: ["email"],
+    chain: [{ afterMin: 0, to: { kind: "supervisors" } }],
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    updatedBy: "user:admin",
+  });
+  return id;
+}
+
+/** The origin office's roster, stored directly (so that a DELETE finds one). */
+async function roster(h: Harness): Promise<string> {
+  await h.store.notify.putRoster({
+    office: "OFF-ORIGIN",
+    timeZone: "UTC",
+    shifts: [],
+    supervisorIds: [],
+    updatedAtMs: 0,
+    updatedBy: "user:admin",
+  });
+  return "OFF-ORIGIN";
+}
+
 const ROWS: Row[] = [
   // system and auth
   { method: "GET", route: "/api/v1/health", everyone: 200, call: () => ({ url: "/api/v1/health" }) },
@@ -669,6 +708,70 @@ const ROWS: Row[] = [
       url: `/api/v1/federation/partners/${await partner(h)}/revoke`,
       body: { reason: "matrix" },
     }),
+  },
+  // alarm notifications (src/api/routes/notifications.ts)
+  {
+    method: "GET",
+    route: "/api/v1/notifications/rules",
+    allowed: all(200, NOTIFY),
+    call: () => ({ url: "/api/v1/notifications/rules" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/notifications/rules",
+    allowed: all(201, NOTIFY),
+    call: () => ({ url: "/api/v1/notifications/rules", body: ruleBody }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/notifications/rules/:id",
+    allowed: all(200, NOTIFY),
+    call: async (h) => ({ url: `/api/v1/notifications/rules/${await notificationRule(h)}` }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/notifications/rules/:id",
+    allowed: all(200, NOTIFY),
+    call: async (h) => ({ url: `/api/v1/notifications/rules/${await notificationRule(h)}`, body: ruleBody }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/notifications/rules/:id",
+    allowed: all(204, NOTIFY),
+    call: async (h) => ({ url: `/api/v1/notifications/rules/${await notificationRule(h)}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/notifications/rosters",
+    allowed: all(200, NOTIFY),
+    call: () => ({ url: "/api/v1/notifications/rosters" }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/notifications/rosters/:office",
+    allowed: all(200, NOTIFY),
+    call: () => ({
+      url: "/api/v1/notifications/rosters/OFF-DEST",
+      body: { timeZone: "Africa/Nairobi", shifts: [], supervisorIds: [] },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/notifications/rosters/:office",
+    allowed: all(204, NOTIFY),
+    call: async (h) => ({ url: `/api/v1/notifications/rosters/${await roster(h)}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/me/notifications",
+    allowed: all(200, USERS),
+    call: () => ({ url: "/api/v1/me/notifications" }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/me/notifications",
+    allowed: all(200, USERS),
+    call: () => ({ url: "/api/v1/me/notifications", body: { language: "sw" } }),
   },
   // open data out and subscriptions (src/api/routes/interop.ts, subscriptions.ts)
   {

@@ -48,7 +48,9 @@ export type Permission =
   /** Create, list and end one's own webhook subscriptions. */
   | "subscriptions.manage"
   /** The outbox: deliveries, failures, dead letters; redeliver and discard. */
-  | "outbox.admin";
+  | "outbox.admin"
+  /** Alarm notification rules and offices' on-call rosters. */
+  | "notify.rules";
 
 export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
 
@@ -86,6 +88,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.dossier",
     "trips.handover",
     "outbox.admin",
+    "notify.rules",
   ]),
   supervisor: new Set<Permission>([
     ...STAFF_READ,
@@ -99,6 +102,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.dossier",
     "trips.handover",
     "trips.inspect",
+    "notify.rules",
   ]),
   // A remote unlock is an officer's act at the destination office (and nobody else's).
   officer: new Set<Permission>([
