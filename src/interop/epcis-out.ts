@@ -211,6 +211,7 @@ export function epcisObjectEvent(event: CanonicalEvent, ctx: EpcisExportContext 
             startedAt: formatTimeMs(alarm.startedAtMs),
             ...(alarm.clearedAtMs === null ? {} : { clearedAt: formatTimeMs(alarm.clearedAtMs) }),
             ...(alarm.outcome === undefined ? {} : { outcome: alarm.outcome }),
+            ...(alarm.evidence === undefined ? {} : { reason: alarm.evidence.reason }),
           },
         }),
   };

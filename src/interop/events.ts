@@ -5,6 +5,7 @@
  * function. Each event carries the trip facts a receiver needs (declaration reference, containers,
  * seals, offices), so it stands alone. Times are epoch milliseconds; positions are `[lon, lat]`.
  */
+import type { AlarmEvidence } from "../core/evidence/alarm-evidence.js";
 import type { AlarmType, Severity } from "../core/domain/model.js";
 import type { LonLat } from "../core/geo/sphere.js";
 
@@ -74,8 +75,8 @@ export interface AlarmFacts {
   /** Set on `alarm.resolved`. */
   readonly outcome?: AlarmOutcomeKind;
   readonly notes?: string;
-  /** What the alarm rests on (readings, frames), when the store has it. */
-  readonly evidence?: unknown;
+  /** Why, where and on which readings (docs/evidence.md), when the store has it. */
+  readonly evidence?: AlarmEvidence;
 }
 
 export interface InspectionFacts {

@@ -79,7 +79,9 @@ function incident(
   ctx: NctsContext,
 ): NctsIncident {
   const alarm = event.alarm!;
-  const place = event.place;
+  // Where the condition began (the alarm's evidence) before the device's last fix.
+  const began = alarm.evidence?.began.position;
+  const place = began === undefined ? event.place : { ...event.place, position: began };
   const country = place?.country ?? ctx.country;
   const where =
     place?.officeCode ??
@@ -88,6 +90,7 @@ function incident(
   const text = [
     code === "2" ? "Seals broken or tampered with" : "Deviation from the prescribed itinerary",
     `(Sealwatch alarm ${alarm.type}, EAEU code ${alarm.eaeuCode}: ${EAEU_CODE_MEANING[alarm.eaeuCode]})`,
+    alarm.evidence?.reason,
     `started ${new Date(alarm.startedAtMs).toISOString()}`,
     event.device === undefined ? undefined : `device ${event.device}`,
     alarm.notes === undefined ? undefined : `officer's notes: ${alarm.notes}`,

@@ -66,7 +66,7 @@ export function alarmFacts(
   resolution?: { outcome: AlarmOutcomeKind; notes?: string },
 ): AlarmFacts {
   const outcome = resolution?.outcome ?? alarm.outcome;
-  const evidence = (alarm as { evidence?: unknown }).evidence;
+  const evidence = alarm.evidence;
   return {
     id: alarm.id,
     type: alarm.type,
