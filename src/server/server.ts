@@ -4,6 +4,8 @@
  * API, and the engine tick. `close()` stops in order: no new device data or requests, the engine
  * drains what is queued (stored before anything is acknowledged), then the store closes.
  */
+import { Notifier } from "../notify/notifier.js";
+import { notificationHandlers } from "../notify/channels.js";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { buildApp, type ApiApp } from "../api/app.js";
@@ -111,9 +113,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ...(federation.identity.country === undefined ? {} : { country: federation.identity.country }),
       },
       logger: logger.child({ component: "outbox" }),
+      handlers: notificationHandlers(config),
     });
     outbox.start();
     cleanup.push(() => outbox.stop());
+    const notifier = new Notifier(store, {
+      nowMs: () => clock.nowMs(),
+      baseUrl: config.publicUrl ?? `http://${config.httpHost}:${config.httpPort}`,
+      logger: logger.child({ component: "notify" }),
+      enqueued: () => outbox.nudge(),
+    });
+    const notifyTimer = setInterval(() => void notifier.tick().catch(() => undefined), 1000);
+    notifyTimer.unref();
+    cleanup.push(async () => {
+      clearInterval(notifyTimer);
+      await notifier.tick().catch(() => 0);
+    });
 
     let gateway: Gateway | undefined;
     let apiGateway: ApiGateway | undefined;
