@@ -138,12 +138,7 @@ export class EffectWriter {
         if (this.unstored.get(record.id) === record) this.unstored.delete(record.id);
     };
     this.storing = this.storing
-      .then(() =>
-        this.withRetry(async () => {
-          await this.store.alarms.upsertMany(prepared.writes);
-          await this.store.audit.appendMany(prepared.entries);
-        }),
-      )
+      .then(() => this.withRetry(() => this.store.alarms.upsertMany(prepared.writes, prepared.entries)))
       .then(
         () => {
           forget();
@@ -257,28 +252,35 @@ export class EffectWriter {
       ...(armSeq !== undefined ? { armSeq } : current.armSeq === undefined ? {} : { armSeq: current.armSeq }),
       updatedAtMs: clockMs,
     };
-    await this.store.trips.updateState({
-      id: next.id,
-      state: next.state,
-      updatedAtMs: next.updatedAtMs,
-      ...(next.armedAtMs === undefined ? {} : { armedAtMs: next.armedAtMs }),
-      ...(next.inTransitAtMs === undefined ? {} : { inTransitAtMs: next.inTransitAtMs }),
-      ...(next.arrivedAtMs === undefined ? {} : { arrivedAtMs: next.arrivedAtMs }),
-      ...(next.closedAtMs === undefined ? {} : { closedAtMs: next.closedAtMs }),
-      ...(next.cancelledAtMs === undefined ? {} : { cancelledAtMs: next.cancelledAtMs }),
-      ...(next.armSeq === undefined ? {} : { armSeq: next.armSeq }),
-    });
+    // The change and its transition record in one transaction: both are stored or neither is.
+    const audit: AuditEntry[] =
+      current.state !== next.state || !sameTransitions(current, next)
+        ? [
+            {
+              atMs: clockMs,
+              actor,
+              action: "trip.transition",
+              subjectType: "trip",
+              subjectId: next.id,
+              details: { from: current.state, to: next.state, transitions: change.transitions },
+            },
+          ]
+        : [];
+    await this.store.trips.updateState(
+      {
+        id: next.id,
+        state: next.state,
+        updatedAtMs: next.updatedAtMs,
+        ...(next.armedAtMs === undefined ? {} : { armedAtMs: next.armedAtMs }),
+        ...(next.inTransitAtMs === undefined ? {} : { inTransitAtMs: next.inTransitAtMs }),
+        ...(next.arrivedAtMs === undefined ? {} : { arrivedAtMs: next.arrivedAtMs }),
+        ...(next.closedAtMs === undefined ? {} : { closedAtMs: next.closedAtMs }),
+        ...(next.cancelledAtMs === undefined ? {} : { cancelledAtMs: next.cancelledAtMs }),
+        ...(next.armSeq === undefined ? {} : { armSeq: next.armSeq }),
+      },
+      audit,
+    );
     this.recovery.remember(next);
-    if (current.state !== next.state || !sameTransitions(current, next)) {
-      await this.store.audit.append({
-        atMs: clockMs,
-        actor,
-        action: "trip.transition",
-        subjectType: "trip",
-        subjectId: next.id,
-        details: { from: current.state, to: next.state, transitions: change.transitions },
-      });
-    }
     this.bus.publish(
       {
         kind: "trip",
@@ -292,7 +294,7 @@ export class EffectWriter {
 
   /**
    * The records and audit entries of a run of alarm changes, keeping the handling (workflow) an
-   * officer already recorded; they are published, then stored in two transactions.
+   * officer already recorded; they are published, then stored with their audit records in one transaction.
    */
   private async prepareAlarms(batch: readonly Queued[]): Promise<PreparedAlarms> {
     const records = new Map<string, AlarmRecord>();

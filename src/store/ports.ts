@@ -188,7 +188,11 @@ export interface TripRecord {
 export interface TripStore {
   /** Inserts a new trip; rejects with StoreError code "conflict" if the id exists. */
   insert(trip: TripRecord): Promise<void>;
-  /** Replaces the state fields (state, transition times, armSeq, updatedAtMs). */
+  /**
+   * Replaces the state fields (state, transition times, armSeq, updatedAtMs); `audit` (the
+   * transition's record) is chained in the same transaction, so the change and its record are
+   * both stored or neither is.
+   */
   updateState(
     trip: Pick<
       TripRecord,
@@ -202,6 +206,7 @@ export interface TripStore {
       | "armSeq"
       | "updatedAtMs"
     >,
+    audit?: readonly AuditEntry[],
   ): Promise<void>;
   get(id: string): Promise<TripRecord | undefined>;
   list(filter?: {
@@ -309,8 +314,12 @@ export interface AlarmFilter {
 export interface AlarmStore {
   /** Inserts or updates by id (engine changes: raised, cleared, retracted, un-retracted). */
   upsert(alarm: AlarmRecord): Promise<void>;
-  /** `upsert` of several alarms in one transaction (one durable commit), in order. */
-  upsertMany(alarms: readonly AlarmRecord[]): Promise<void>;
+  /**
+   * `upsert` of several alarms in one transaction (one durable commit), in order, with `audit` (their
+   * records) chained in the same transaction: the alarms and their records are stored together or not
+   * at all.
+   */
+  upsertMany(alarms: readonly AlarmRecord[], audit?: readonly AuditEntry[]): Promise<void>;
   get(id: string): Promise<AlarmRecord | undefined>;
   list(filter?: AlarmFilter): Promise<AlarmRecord[]>;
   /** Alarms of a trip (retracted included), for recovery and the trip timeline. */

@@ -1,7 +1,7 @@
 /** The alarm queue and workflow: filters, scope, transitions, concurrency, and escalation on the tick. */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { AlarmRecord } from "../../src/store/ports.js";
+import type { AlarmRecord, AuditEntry } from "../../src/store/ports.js";
 import {
   createHarness,
   MIDWAY,
@@ -78,12 +78,14 @@ describe("alarms", () => {
 
   it("lets an officer act on an alarm the moment it appears live, before its record is stored", async () => {
     const { deviceId } = await h.newTrip({ stage: "in_transit" });
-    const alarms = h.store.alarms as { upsertMany: (records: readonly AlarmRecord[]) => Promise<void> };
+    const alarms = h.store.alarms as {
+      upsertMany: (records: readonly AlarmRecord[], audit?: readonly AuditEntry[]) => Promise<void>;
+    };
     const upsertMany = alarms.upsertMany;
     // Storing alarm records is slow for a while (a busy disk): the live stream is ahead of the store.
-    alarms.upsertMany = async (records) => {
+    alarms.upsertMany = async (records, audit) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
-      return upsertMany.call(h.store.alarms, records);
+      return upsertMany.call(h.store.alarms, records, audit);
     };
     try {
       const published = new Promise<{ id: string; storedThen: boolean }>((resolve) => {

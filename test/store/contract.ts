@@ -23,6 +23,7 @@ import { federationContract } from "./federation-contract.js";
 import { outboxContract } from "./outbox-contract.js";
 import { inspectionContract } from "./inspection-contract.js";
 import { notifyContract } from "./notify-contract.js";
+import { atomicContract } from "./atomic-contract.js";
 import { T0, alarm, device, reading, trip, user, zone } from "./records.js";
 
 export interface StoreHarness {
@@ -1021,4 +1022,5 @@ export function storeContract(h: StoreHarness): void {
   outboxContract(h);
   inspectionContract(h);
   notifyContract(h);
+  atomicContract(h);
 }

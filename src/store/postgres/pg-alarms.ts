@@ -10,7 +10,8 @@ import {
   alarmParams,
   type Row,
 } from "../rows.js";
-import type { AlarmActionRecord, AlarmFilter, AlarmRecord, AlarmStore } from "../ports.js";
+import type { AlarmActionRecord, AlarmFilter, AlarmRecord, AlarmStore, AuditEntry } from "../ports.js";
+import { appendAuditIn } from "./pg-audit.js";
 import type { PgDb } from "./pg-db.js";
 import { placeholders } from "./pg-sql.js";
 
@@ -27,9 +28,10 @@ export class PgAlarms implements AlarmStore {
     await this.db.query(UPSERT, alarmParams(alarm, bindBool));
   }
 
-  upsertMany(alarms: readonly AlarmRecord[]): Promise<void> {
+  upsertMany(alarms: readonly AlarmRecord[], audit: readonly AuditEntry[] = []): Promise<void> {
     return this.db.transaction(async (c) => {
       for (const alarm of alarms) await this.db.query(UPSERT, alarmParams(alarm, bindBool), c);
+      await appendAuditIn(this.db, c, audit);
     });
   }
 

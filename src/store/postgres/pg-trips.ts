@@ -14,6 +14,7 @@ import {
   type Row,
 } from "../rows.js";
 import type {
+  AuditEntry,
   CommandRecord,
   CommandStore,
   DeviceCommandRecord,
@@ -21,6 +22,7 @@ import type {
   TripRecord,
   TripStore,
 } from "../ports.js";
+import { appendAuditIn } from "./pg-audit.js";
 import type { PgDb } from "./pg-db.js";
 import { placeholders, upsertSql } from "./pg-sql.js";
 
@@ -49,24 +51,28 @@ export class PgTrips implements TripStore {
     });
   }
 
-  async updateState(trip: TripStateUpdate): Promise<void> {
-    const { rowCount } = await this.db.query(
-      `UPDATE trips SET state = $2, armed_at_ms = $3, in_transit_at_ms = $4, arrived_at_ms = $5, closed_at_ms = $6,
-         cancelled_at_ms = $7, arm_seq = $8, updated_at_ms = $9 WHERE id = $1`,
-      [
-        trip.id,
-        trip.state,
-        trip.armedAtMs ?? null,
-        trip.inTransitAtMs ?? null,
-        trip.arrivedAtMs ?? null,
-        trip.closedAtMs ?? null,
-        trip.cancelledAtMs ?? null,
-        trip.armSeq ?? null,
-        trip.updatedAtMs,
-      ],
-    );
-    if (rowCount === 0)
-      throw new StoreError("UNKNOWN_REFERENCE", `${this.db.location}: trip ${trip.id} does not exist`);
+  updateState(trip: TripStateUpdate, audit: readonly AuditEntry[] = []): Promise<void> {
+    return this.db.transaction(async (c) => {
+      const { rowCount } = await this.db.query(
+        `UPDATE trips SET state = $2, armed_at_ms = $3, in_transit_at_ms = $4, arrived_at_ms = $5, closed_at_ms = $6,
+           cancelled_at_ms = $7, arm_seq = $8, updated_at_ms = $9 WHERE id = $1`,
+        [
+          trip.id,
+          trip.state,
+          trip.armedAtMs ?? null,
+          trip.inTransitAtMs ?? null,
+          trip.arrivedAtMs ?? null,
+          trip.closedAtMs ?? null,
+          trip.cancelledAtMs ?? null,
+          trip.armSeq ?? null,
+          trip.updatedAtMs,
+        ],
+        c,
+      );
+      if (rowCount === 0)
+        throw new StoreError("UNKNOWN_REFERENCE", `${this.db.location}: trip ${trip.id} does not exist`);
+      await appendAuditIn(this.db, c, audit);
+    });
   }
 
   async get(id: string): Promise<TripRecord | undefined> {

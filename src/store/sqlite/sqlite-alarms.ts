@@ -10,7 +10,8 @@ import {
   alarmParams,
   type Row,
 } from "../rows.js";
-import type { AlarmActionRecord, AlarmFilter, AlarmRecord, AlarmStore } from "../ports.js";
+import type { AlarmActionRecord, AlarmFilter, AlarmRecord, AlarmStore, AuditEntry } from "../ports.js";
+import { appendAuditNow } from "./sqlite-audit.js";
 import type { SqliteDb } from "./sqlite-db.js";
 
 const SELECT = `SELECT ${ALARM_COLUMNS.join(", ")} FROM alarms`;
@@ -26,10 +27,11 @@ export class SqliteAlarms implements AlarmStore {
     return this.upsertMany([alarm]);
   }
 
-  upsertMany(alarms: readonly AlarmRecord[]): Promise<void> {
+  upsertMany(alarms: readonly AlarmRecord[], audit: readonly AuditEntry[] = []): Promise<void> {
     return this.s.write(() => {
       const upsert = this.s.stmt(UPSERT);
       for (const alarm of alarms) upsert.run(alarmParams(alarm, bindBool));
+      appendAuditNow(this.s, audit);
     });
   }
 

@@ -14,6 +14,7 @@ import {
   type Row,
 } from "../rows.js";
 import type {
+  AuditEntry,
   CommandRecord,
   CommandStore,
   DeviceCommandRecord,
@@ -21,6 +22,7 @@ import type {
   TripRecord,
   TripStore,
 } from "../ports.js";
+import { appendAuditNow } from "./sqlite-audit.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import { upsertSql } from "./sqlite-registry.js";
 
@@ -44,7 +46,7 @@ export class SqliteTrips implements TripStore {
     });
   }
 
-  updateState(trip: TripStateUpdate): Promise<void> {
+  updateState(trip: TripStateUpdate, audit: readonly AuditEntry[] = []): Promise<void> {
     return this.s.write(() => {
       const changes = this.s
         .stmt(
@@ -64,6 +66,7 @@ export class SqliteTrips implements TripStore {
         ).changes;
       if (changes === 0)
         throw new StoreError("UNKNOWN_REFERENCE", `${this.s.location}: trip ${trip.id} does not exist`);
+      appendAuditNow(this.s, audit);
     });
   }
 
