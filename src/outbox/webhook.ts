@@ -11,17 +11,14 @@
  * the published key set (GET /api/v1/federation/keys).
  */
 import { createHmac } from "node:crypto";
-import { lookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { signDetached } from "../dossier/jose.js";
 import type { SigningKey } from "../federation/instance-keys.js";
 import { unsealSecret } from "../gateway/security/sealing.js";
 import type { OutboxMessage } from "../store/outbox-ports.js";
 import type { SubscriptionStore } from "../store/outbox-ports.js";
-import { checkCallbackUrl, privateAddressReason } from "./callback-url.js";
+import { checkCallbackUrl } from "./callback-url.js";
 import type { DeliveryHandler, HandlerResult } from "./dispatcher.js";
+import { postPinned } from "./pinned-post.js";
 
 export const WEBHOOK_KIND = "webhook";
 
@@ -104,98 +101,17 @@ export class WebhookHandler implements DeliveryHandler {
       );
     }
 
-    let target: { address: string; family: number };
-    try {
-      target = await this.resolve(checked.url.hostname);
-    } catch (error) {
-      return { ok: false, error: (error as Error).message, ...(isPolicy(error) ? { permanent: true } : {}) };
-    }
-    return this.post(checked.url, body, headers, target, signal);
+    return postPinned(
+      checked.url,
+      body,
+      headers,
+      {
+        allowPrivate: this.options.allowPrivate,
+        ...(this.options.maxResponseBytes === undefined
+          ? {}
+          : { maxResponseBytes: this.options.maxResponseBytes }),
+      },
+      signal,
+    );
   }
-
-  /** The address to connect to: the first the name resolves to, every one of them checked. */
-  private async resolve(hostname: string): Promise<{ address: string; family: number }> {
-    const bare = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-    const addresses = await lookup(bare, { all: true, verbatim: true });
-    if (addresses.length === 0) throw new Error(`${hostname} does not resolve`);
-    if (!this.options.allowPrivate)
-      for (const { address } of addresses) {
-        const reason = privateAddressReason(address);
-        if (reason !== undefined)
-          throw new PolicyError(
-            `refused by the SSRF policy: ${hostname} resolves to ${address} (${reason}); private networks are not called unless SEALWATCH_WEBHOOK_ALLOW_PRIVATE is set`,
-          );
-      }
-    return addresses[0]!;
-  }
-
-  private post(
-    url: URL,
-    body: string,
-    headers: Record<string, string>,
-    target: { address: string; family: number },
-    signal: AbortSignal,
-  ): Promise<HandlerResult> {
-    const maxResponse = this.options.maxResponseBytes ?? 64 * 1024;
-    const pinned: LookupFunction = (_host, options, callback) => {
-      if ((options as { all?: boolean }).all === true)
-        (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
-      else callback(null, target.address, target.family);
-    };
-    const client = url.protocol === "https:" ? https : http;
-    return new Promise((resolve) => {
-      const request = client.request(
-        url,
-        {
-          method: "POST",
-          headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-          lookup: pinned,
-          signal,
-          agent: false,
-        },
-        (response) => {
-          let read = 0;
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => {
-            if (read < maxResponse) chunks.push(chunk.subarray(0, maxResponse - read));
-            read += chunk.length;
-            if (read > maxResponse) response.destroy();
-          });
-          const done = (): void => {
-            const status = response.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve({ ok: true, statusCode: status });
-            const text = Buffer.concat(chunks).toString("utf8").slice(0, 200);
-            const retryAfter = retryAfterMs(response.headers["retry-after"]);
-            resolve({
-              ok: false,
-              statusCode: status,
-              error: `HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}${text === "" ? "" : `: ${text}`}`,
-              ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-            });
-          };
-          response.on("end", done);
-          response.on("close", done);
-          response.on("error", done);
-        },
-      );
-      request.on("error", (error) =>
-        resolve({
-          ok: false,
-          error: signal.aborted ? "timed out (or stopped)" : `cannot deliver: ${error.message}`,
-        }),
-      );
-      request.end(body);
-    });
-  }
-}
-
-class PolicyError extends Error {}
-const isPolicy = (error: unknown): boolean => error instanceof PolicyError;
-
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
