@@ -207,6 +207,9 @@ export class MonitorHost {
 
   /** Opens the host on a migrated store and brings back the state of every live trip. */
   static async open(options: MonitorHostOptions): Promise<MonitorHost> {
+    // A host that numbers its own inputs must be the database's only one (a partition's numbers
+    // come from its log and its trips from its lease).
+    if (options.partition === undefined) await options.store.claimWriter();
     const recovery = await Recovery.start(options.store, options.logger ?? silentLogger, options.partition);
     // A partition's sequence numbers come from its log: any number above zero may come first.
     const lastSeq = options.partition === undefined ? recovery.lastSeq : 0;

@@ -491,6 +491,13 @@ export interface Store {
   readonly notify: NotifyStore;
   /** Applies pending migrations (called at start). */
   migrate(): Promise<MigrationStatus>;
+  /**
+   * Makes this process the one writer that numbers engine inputs itself (the single-node engine:
+   * `serve`, `gateway` without a bus). Rejects with STORE_LOCKED naming the database while another
+   * process is that writer. PostgreSQL: a session-level advisory lock held until `close`. SQLite:
+   * the lock file taken at open already makes the opening process the only writer.
+   */
+  claimWriter(): Promise<void>;
   migrationStatus(): Promise<MigrationStatus>;
   close(): Promise<void>;
 }

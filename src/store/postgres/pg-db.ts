@@ -11,6 +11,8 @@ export type Queryable = pg.Pool | pg.PoolClient;
 
 export class PgDb {
   private readonly names = new Map<string, string>();
+  /** Why every call is refused for now (the writer lock is not held; see writer-lock.ts). */
+  fenced: StoreError | undefined;
 
   constructor(
     readonly pool: pg.Pool,
@@ -33,6 +35,7 @@ export class PgDb {
     values: unknown[] = [],
     on: Queryable = this.pool,
   ): Promise<pg.QueryResult<R>> {
+    if (this.fenced !== undefined && on === this.pool) throw this.fenced;
     try {
       return await on.query<R>(this.named(text, values));
     } catch (error) {
@@ -46,6 +49,7 @@ export class PgDb {
    * unheard "error" event would end the process).
    */
   async connect(): Promise<pg.PoolClient> {
+    if (this.fenced !== undefined) throw this.fenced;
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();

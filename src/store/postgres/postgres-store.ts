@@ -23,6 +23,7 @@ import { PgInspections } from "./pg-inspections.js";
 import { PgNotify } from "./pg-notify.js";
 import { PgCommands, PgTrips } from "./pg-trips.js";
 import { Retention, type PartitionExport, type RetentionResult } from "./retention.js";
+import { PgWriterLock } from "./writer-lock.js";
 
 /** pg_advisory_lock key for migrations ("SWMIGR"). */
 const MIGRATION_LOCK = 0x5357_4d49_4752;
@@ -43,6 +44,8 @@ export interface PostgresOpenOptions {
   readonly appendMethod?: AppendMethod;
   /** Called with errors of idle pool connections (the pool replaces them). */
   readonly onPoolError?: (error: Error) => void;
+  /** Told when the writer lock (see `claimWriter`) is lost, held again, or taken by another process. */
+  readonly onWriterLock?: (event: "lost" | "regained" | "taken_over", detail: string) => void;
 }
 
 /** int8 as JS number (seqs and epoch milliseconds stay far below 2^53), numeric likewise. */
@@ -72,11 +75,12 @@ export class PostgresStore implements AdminStore {
   readonly partitions: Partitions;
   private readonly retention: Retention;
   private closed = false;
+  private writerLock: Promise<PgWriterLock> | undefined;
 
   private constructor(
     private readonly db: PgDb,
     private readonly readOnly: boolean,
-    options: PostgresOpenOptions,
+    private readonly options: PostgresOpenOptions & { readonly url: string },
   ) {
     this.partitions = new Partitions(db, {
       aheadDays: options.partitions?.aheadDays ?? 7,
@@ -125,7 +129,7 @@ export class PostgresStore implements AdminStore {
     });
     // An idle connection that dies emits here; without a listener it would crash the process.
     pool.on("error", (error) => options.onPoolError?.(error));
-    const store = new PostgresStore(new PgDb(pool, location), options.readOnly === true, options);
+    const store = new PostgresStore(new PgDb(pool, location), options.readOnly === true, { ...options, url });
     try {
       await store.db.query("SELECT 1");
       if (options.migrate ?? options.readOnly !== true) {
@@ -233,10 +237,39 @@ export class PostgresStore implements AdminStore {
     return this.retention.run(options);
   }
 
+  /**
+   * Makes this process the database's one single-node writer (see writer-lock.ts): a session-level
+   * advisory lock held on a connection of its own until `close`. Rejects with STORE_LOCKED, naming
+   * the database, while another process holds it. Calling it again returns the same claim.
+   */
+  async claimWriter(): Promise<void> {
+    if (this.readOnly)
+      throw new StoreError("STORE_READ_ONLY", `${this.location} is open read-only; it cannot be the writer`);
+    this.writerLock ??= PgWriterLock.claim(
+      this.options.url,
+      this.location,
+      (error) => {
+        this.db.fenced = error;
+      },
+      {
+        connectTimeoutMs: this.options.connectTimeoutMs ?? 5000,
+        ...(this.options.onWriterLock === undefined ? {} : { onEvent: this.options.onWriterLock }),
+      },
+    );
+    try {
+      await this.writerLock;
+    } catch (error) {
+      this.writerLock = undefined;
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.db.pool.end();
+    // The lock goes last: nothing this process still had in flight is written without it.
+    await (await this.writerLock?.catch(() => undefined))?.release();
   }
 
   private tooNew(current: number, latest: number): StoreError {

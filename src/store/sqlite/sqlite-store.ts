@@ -296,6 +296,11 @@ export class SqliteStore implements AdminStore {
     this.unforward = undefined;
   }
 
+  /** The lock file taken at open already makes this process the only writer (see Store.claimWriter). */
+  claimWriter(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
