@@ -151,6 +151,14 @@ export async function loadRiskRecord(
         workflow: a.workflow,
         ...(a.outcome === undefined ? {} : { outcome: a.outcome }),
         ...(a.zone === undefined ? {} : { zone: a.zone }),
+        ...(a.evidence === undefined
+          ? {}
+          : {
+              evidence: {
+                reason: a.evidence.reason,
+                ...(a.evidence.began.position === undefined ? {} : { began: a.evidence.began.position }),
+              },
+            }),
       })),
     history,
     asOfMs,

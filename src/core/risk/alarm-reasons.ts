@@ -18,7 +18,8 @@ interface AlarmFacts {
 
 function factsOf(alarm: RiskAlarm, record: RiskRecord, m: TripMeasures): AlarmFacts {
   const endMs = alarm.clearedAtMs ?? record.asOfMs;
-  const position = m.positionAt(alarm.startedAtMs, alarm.device);
+  // Where the condition began, as the alarm's evidence found it; else the fix at the alarm's start.
+  const position = alarm.evidence?.began ?? m.positionAt(alarm.startedAtMs, alarm.device);
   const base = { ...(position === undefined ? {} : { position }) };
   switch (alarm.type) {
     case "unauthorized_opening": {
@@ -48,11 +49,22 @@ function factsOf(alarm: RiskAlarm, record: RiskRecord, m: TripMeasures): AlarmFa
   }
 }
 
+const EVIDENCE_WORDED: ReadonlySet<AlarmType> = new Set<AlarmType>([
+  "tamper",
+  "seal_mismatch",
+  "unexpected_checkpoint",
+  "low_battery",
+]);
+
 function describe(alarm: RiskAlarm, facts: AlarmFacts, record: RiskRecord): string {
   const at = facts.position === undefined ? "" : ` at ${positionWords(facts.position)}`;
   const from = facts.position === undefined ? "" : ` from ${positionWords(facts.position)}`;
   const duration = durationWords(facts.durationMs);
   const device = alarm.device === null ? "" : ` (${alarm.device})`;
+  // What the device itself reported, or the values measured when the alarm was raised (the evidence),
+  // says more than the type for alarms whose weight does not grow with time or distance.
+  const reported = alarm.evidence?.reason;
+  if (reported !== undefined && EVIDENCE_WORDED.has(alarm.type)) return `${reported}${device}${at}`;
   const texts: Record<AlarmType, () => string> = {
     tamper: () => `tamper reported by the device${device}${at}`,
     unauthorized_opening: () => `seal opened for ${duration} outside any office${at}`,

@@ -53,6 +53,14 @@ export interface RiskAlarm {
   readonly workflow: "open" | "acknowledged" | "resolved";
   readonly outcome?: RiskAlarmOutcome;
   readonly zone?: string;
+  /** The alarm's evidence (docs/evidence.md): its reason in plain words and where the condition began. */
+  readonly evidence?: RiskAlarmEvidence;
+}
+
+export interface RiskAlarmEvidence {
+  /** From the device's own report where it gives one, e.g. "steel rope cut (JT701 bit 3)". */
+  readonly reason: string;
+  readonly began?: LonLat;
 }
 
 export type AeoStatus = "AEOC" | "AEOS" | "AEOF";

@@ -55,6 +55,23 @@ describe("risk evaluator: scenarios", () => {
     assert.deepEqual(reason.position, [100.91, 13.52]);
   });
 
+  it("a tamper alarm is told in the device's own words, placed where its evidence began", () => {
+    const cut = alarm("tamper", 90, {
+      device: "lock-1",
+      evidence: { reason: "steel rope cut (JT701 bit 3)", began: [100.5, 13.9] },
+    });
+    const r = evaluateRisk(record({ alarms: [cut] }), RULES);
+    const reason = r.reasons.find((x) => x.code === "alarm.tamper");
+    assert.equal(reason?.text, "steel rope cut (JT701 bit 3) (lock-1) at 13.90 N 100.50 E; still open");
+    assert.deepEqual(reason?.position, [100.5, 13.9]);
+    // Without evidence (alarms stored before 0.2) the type's own words and the fix at its start.
+    const old = evaluateRisk(record({ alarms: [alarm("tamper", 90, { device: "lock-1" })] }), RULES);
+    assert.match(
+      old.reasons.find((x) => x.code === "alarm.tamper")?.text ?? "",
+      /^tamper reported by the device \(lock-1\)/,
+    );
+  });
+
   it("the same opening resolved as a false alarm weighs little and is not red", () => {
     const opened = alarm("unauthorized_opening", 140, { workflow: "resolved", outcome: "false_alarm" });
     const r = evaluateRisk(record({ readings: openingReadings(), alarms: [opened] }), RULES);
