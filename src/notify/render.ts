@@ -8,6 +8,7 @@ import type { LonLat } from "../core/geo/sphere.js";
 import type { Language } from "../core/notify/model.js";
 import type { AlarmRecord, TripRecord } from "../store/ports.js";
 import { CATALOGUES, fill } from "./catalogue.js";
+import { localReason } from "./reasons.js";
 
 export interface NotificationFacts {
   readonly alarm: Pick<AlarmRecord, "id" | "type" | "severity" | "raisedAtMs" | "evidence">;
@@ -65,7 +66,16 @@ export function renderNotification(f: NotificationFacts): RenderedNotification {
     `${c.labels.route}: ${office(f.trip.origin)} → ${office(f.trip.destination)}`,
     `${c.labels.where}: ${where}`,
     `${c.labels.raisedAt}: ${when}`,
-    ...(f.alarm.evidence === undefined ? [] : [`${c.labels.reason}: ${f.alarm.evidence.reason}`]),
+    ...(f.alarm.evidence === undefined
+      ? []
+      : [
+          // English keeps the evidence's own words (they quote the device); others get the measured facts.
+          `${c.labels.reason}: ${
+            f.language === "en"
+              ? f.alarm.evidence.reason
+              : localReason(f.alarm.evidence.measure, f.language, f.timeZone, f.officeNames)
+          }`,
+        ]),
     "",
     `${c.labels.open}: ${f.link}`,
   ];

@@ -9,6 +9,8 @@ import { describe, it } from "node:test";
 import { ALARM_TYPES } from "../../src/core/domain/model.js";
 import { LANGUAGES } from "../../src/core/notify/model.js";
 import { CATALOGUES, fill } from "../../src/notify/catalogue.js";
+import { REASONS } from "../../src/notify/reason-catalogue.js";
+import { localDistance, localDuration, localReason } from "../../src/notify/reasons.js";
 import { renderNotification } from "../../src/notify/render.js";
 
 function leaves(value: unknown, path = ""): [string, string][] {
@@ -95,5 +97,58 @@ describe("the notification catalogue", () => {
         `${language}: ${tenThirty}`,
       );
     }
+  });
+
+  it("has every alarm reason in every language, with the English placeholders", () => {
+    for (const language of LANGUAGES) {
+      assert.deepEqual(Object.keys(REASONS[language]).sort(), Object.keys(REASONS.en).sort(), language);
+      for (const [key, text] of Object.entries(REASONS[language])) {
+        assert.deepEqual(
+          placeholders(text),
+          placeholders(REASONS.en[key as keyof typeof REASONS.en]),
+          `${language} ${key}`,
+        );
+        if (language !== "en")
+          assert.notEqual(text, REASONS.en[key as keyof typeof REASONS.en], `${language} ${key}`);
+      }
+    }
+  });
+
+  it("writes the measured facts of a reason with the locale's units and digits", () => {
+    const measure = {
+      type: "route_deviation",
+      distanceM: 2400,
+      corridorM: 1000,
+      durationS: 720,
+      minDurationS: 300,
+    } as const;
+    for (const language of LANGUAGES) {
+      const locale = CATALOGUES[language].locale;
+      const text = localReason(measure, language, "Asia/Bangkok");
+      for (const part of [
+        localDistance(locale, 2400),
+        localDistance(locale, 1000),
+        localDuration(locale, 720),
+      ])
+        assert.ok(text.includes(part), `${language}: "${part}" in "${text}"`);
+      assert.doesNotMatch(text, /\{\w+\}/);
+    }
+    assert.match(
+      localReason(measure, "en", "UTC"),
+      /^2\.4 km off the corridor \(corridor 1 km\) for 12 mins?$/,
+    );
+    assert.match(
+      localReason({ type: "low_battery", batteryPct: 8, thresholdPct: 10, clearPct: 20 }, "ru", "UTC"),
+      /8\s?%/,
+    );
+    assert.equal(
+      localReason(
+        { type: "unexpected_checkpoint", office: "TH-X", expectedOffices: ["TH-LCB", "TH-NKI"] },
+        "en",
+        "UTC",
+        new Map([["TH-LCB", "Laem Chabang"]]),
+      ),
+      "seal read at TH-X, not an office of the declared itinerary (expected Laem Chabang and TH-NKI)",
+    );
   });
 });

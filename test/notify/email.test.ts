@@ -192,6 +192,7 @@ describe("alarm e-mails over a real SMTP server", () => {
     assert.match(thai.subject, /การงัดแงะ/); // "tampering"
     assert.ok(thai.subject.includes(tripId));
     assert.match(thai.body, /เที่ยวขนส่ง: /); // "trip:"
+    assert.match(thai.body, /สาเหตุ: อุปกรณ์รายงานการงัดแงะ/); // "why: the device reported tampering"
     assert.ok(thai.body.includes(`https://sealwatch.example/#/trips/${encodeURIComponent(tripId)}`));
     assert.match(thai.body, /OFF-ORIGIN|Origin/);
     const [chinese] = byRecipient("trader@customs.example");
