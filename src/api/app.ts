@@ -27,6 +27,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { deviceRoutes } from "./routes/devices.js";
+import { federationHandoverRoutes } from "./routes/federation-handovers.js";
 import { federationKeyRoutes } from "./routes/federation-keys.js";
 import { federationPartnerRoutes } from "./routes/federation-partners.js";
 import { dossierRoutes } from "./routes/dossier.js";
@@ -239,6 +240,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       auditRoutes(scoped, context);
       federationKeyRoutes(scoped, context);
       federationPartnerRoutes(scoped, context);
+      federationHandoverRoutes(scoped, context);
       dossierRoutes(scoped, context);
       streamRoutes(scoped, context);
       interopRoutes(scoped, context);

@@ -2,6 +2,7 @@
  * What every route module shares: the dependencies, the authenticator, the alarm workflow, the
  * metrics, the live-stream clients, and the scope checks that turn "not yours" into 404.
  */
+import { HandoverArming } from "../federation/handover-arming.js";
 import type { FastifyRequest } from "fastify";
 import { SealwatchError } from "../core/errors.js";
 import type { AlarmRecord, DeviceRecord, TripRecord } from "../store/ports.js";
@@ -37,6 +38,8 @@ export class ApiContext {
   readonly inspections: InspectionService;
   readonly secrets: ApiSecrets;
   private readonly stopFixing: () => void;
+  /** Legs opened by a recognised handover, armed on their first closed-seal report at our office. */
+  readonly handoverArming: HandoverArming | undefined;
 
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
@@ -64,11 +67,19 @@ export class ApiContext {
         );
       });
     }).unsubscribe;
+    if (deps.federation !== undefined) {
+      const arming = new HandoverArming(store, deps.host, bus, () => clock.nowMs(), deps.logger);
+      arming.load().catch((error: unknown) => {
+        deps.logger?.error({ err: error }, "handover: finding the legs waiting to arm failed");
+      });
+      this.handoverArming = arming;
+    }
   }
 
   /** Stops following the live stream (the app is closing). */
   close(): void {
     this.stopFixing();
+    this.handoverArming?.close();
   }
 
   get store() {

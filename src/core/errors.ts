@@ -178,6 +178,11 @@ export const ERROR_CODES = {
     status: 422,
     description: "A trip dossier does not verify (signature, key, records, proofs or seal continuity).",
   },
+  SEAL_MISMATCH: {
+    status: 422,
+    description:
+      "A handover's devices or seals are not those of its dossier, or not the devices registered here under those identifiers.",
+  },
   KEY_ROTATION_REFUSED: {
     status: 422,
     description: "A new partner key is not endorsed by a key pinned for that partner.",

@@ -773,6 +773,26 @@ const ROWS: Row[] = [
     allowed: all(200, USERS),
     call: () => ({ url: "/api/v1/me/notifications", body: { language: "sw" } }),
   },
+  // federation: handovers (src/api/routes/federation-handovers.ts)
+  {
+    method: "POST",
+    route: "/api/v1/federation/handovers",
+    // No credentials count here: only a partner's signed request does (this one is not).
+    everyone: 401,
+    call: () => ({ url: "/api/v1/federation/handovers", body: { request: "e30.e30.AAAA" } }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/federation/handovers",
+    allowed: all(200, STAFF),
+    call: () => ({ url: "/api/v1/federation/handovers" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/trips/:id/handovers",
+    allowed: all(200, READERS),
+    call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip()).tripId}/handovers` }),
+  },
   // open data out and subscriptions (src/api/routes/interop.ts, subscriptions.ts)
   {
     method: "GET",

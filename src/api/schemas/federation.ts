@@ -81,3 +81,44 @@ export const PartnerView = Type.Object(
   },
   { $id: "Partner" },
 );
+
+export const HandoverView = Type.Object(
+  {
+    id: Type.String({ description: "The handover id the sender chose." }),
+    direction: Type.Union([Type.Literal("incoming"), Type.Literal("outgoing")]),
+    partner: Type.String({ description: "The partner administration's id." }),
+    tripId: Type.String({ description: "Our trip: the leg handed over, or the continuing leg opened here." }),
+    partnerTripId: Type.Optional(Type.String({ description: "The partner's trip." })),
+    office: Type.String({ description: "The customs office where monitoring passes." }),
+    status: Type.Union(
+      [
+        Type.Literal("sending"),
+        Type.Literal("receipted"),
+        Type.Literal("refused"),
+        Type.Literal("recognised"),
+        Type.Literal("not-recognised"),
+      ],
+      {
+        description:
+          "Outgoing: sending, receipted (the partner's receipt is stored), refused. Incoming: recognised (arms on the first closed-seal report at our office) or not-recognised (inspect and re-seal, then arm by hand).",
+      },
+    ),
+    recognition: Type.Optional(
+      Type.Union([Type.Literal("recognised"), Type.Literal("not-recognised")], {
+        description: "What the receiving side decided about the seal.",
+      }),
+    ),
+    reason: Type.Optional(Type.String({ description: "Why not recognised, or why refused." })),
+    refusalCode: Type.Optional(Type.String()),
+    dossierDigest: Type.String({ description: "SHA-256 (hex) of the dossier file sent or received." }),
+    receipt: Type.Optional(
+      Type.String({ description: "The receiving administration's signed receipt (compact JWS)." }),
+    ),
+    outboxId: Type.Optional(Type.Integer()),
+    armedAt: Type.Optional(Type.String()),
+    actor: Type.String(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: "Handover" },
+);

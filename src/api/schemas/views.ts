@@ -4,7 +4,7 @@
  */
 import { Type } from "@fastify/type-provider-typebox";
 import { AlarmEvidenceView } from "./evidence.js";
-import { KeySet, PartnerView } from "./federation.js";
+import { HandoverView, KeySet, PartnerView } from "./federation.js";
 import { ALARM_TYPES } from "../../core/domain/model.js";
 import { RULE_KEYS } from "../../core/domain/rules.js";
 import { ErrorResponse, StringEnum, Time } from "./common.js";
@@ -252,4 +252,5 @@ export const SHARED_SCHEMAS = [
   DeviceKeyView,
   KeySet,
   PartnerView,
+  HandoverView,
 ];

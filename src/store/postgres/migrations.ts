@@ -371,4 +371,25 @@ CREATE TABLE notification_profiles (
 );
 `,
   },
+  {
+    version: 7,
+    name: "federation: trip handovers in both directions",
+    sql: `
+CREATE TABLE handovers (
+  id text NOT NULL,
+  direction text NOT NULL CHECK (direction IN ('incoming', 'outgoing')),
+  partner_id text NOT NULL,
+  trip_id text NOT NULL,
+  partner_trip_id text,
+  status text NOT NULL CHECK (status IN ('sending', 'receipted', 'refused', 'recognised', 'not-recognised')),
+  created_at_ms bigint NOT NULL,
+  updated_at_ms bigint NOT NULL,
+  doc text NOT NULL,
+  PRIMARY KEY (direction, partner_id, id)
+);
+CREATE INDEX handovers_trip ON handovers (trip_id);
+CREATE UNIQUE INDEX handovers_incoming_trip ON handovers (partner_id, partner_trip_id) WHERE direction = 'incoming';
+CREATE UNIQUE INDEX handovers_outgoing_trip ON handovers (trip_id) WHERE direction = 'outgoing';
+`,
+  },
 ]);

@@ -1,7 +1,18 @@
-/** This instance's signing keys, the partner administrations and their nonces, in PostgreSQL. */
-import type { FederationStore, InstanceKeyRecord, PartnerRecord } from "../federation-ports.js";
+/** This instance's signing keys, the partner administrations, their nonces and handovers, in PostgreSQL. */
+import type {
+  FederationStore,
+  HandoverDirection,
+  HandoverFilter,
+  HandoverRecord,
+  InstanceKeyRecord,
+  PartnerRecord,
+} from "../federation-ports.js";
 import {
+  HANDOVER_COLUMNS,
   INSTANCE_KEY_COLUMNS,
+  handoverFromRow,
+  handoverParams,
+  handoverQuery,
   PARTNER_COLUMNS,
   instanceKeyFromRow,
   instanceKeyParams,
@@ -10,7 +21,7 @@ import {
 } from "../federation-rows.js";
 import type { Row } from "../rows.js";
 import type { PgDb } from "./pg-db.js";
-import { upsertSql } from "./pg-sql.js";
+import { placeholders, upsertSql } from "./pg-sql.js";
 
 export class PgFederation implements FederationStore {
   constructor(private readonly db: PgDb) {}
@@ -60,5 +71,39 @@ export class PgFederation implements FederationStore {
       [partnerId, nonce, expiresAtMs],
     );
     return rows.length === 1;
+  }
+
+  async insertHandover(handover: HandoverRecord): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `INSERT INTO handovers (${HANDOVER_COLUMNS.join(", ")}) VALUES (${placeholders(HANDOVER_COLUMNS.length)})
+       ON CONFLICT DO NOTHING RETURNING 1 AS stored`,
+      handoverParams(handover),
+    );
+    return rows.length === 1;
+  }
+
+  async updateHandover(handover: HandoverRecord): Promise<void> {
+    await this.db.query(
+      upsertSql("handovers", HANDOVER_COLUMNS, ["direction", "partner_id", "id"]),
+      handoverParams(handover),
+    );
+  }
+
+  async handover(
+    direction: HandoverDirection,
+    partnerId: string,
+    id: string,
+  ): Promise<HandoverRecord | undefined> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT ${HANDOVER_COLUMNS.join(", ")} FROM handovers WHERE direction = $1 AND partner_id = $2 AND id = $3`,
+      [direction, partnerId, id],
+    );
+    return rows[0] === undefined ? undefined : handoverFromRow(rows[0]);
+  }
+
+  async handovers(filter: HandoverFilter = {}): Promise<HandoverRecord[]> {
+    const { sql, params } = handoverQuery(filter, (n) => `$${n}`);
+    const { rows } = await this.db.query<Row>(sql, params);
+    return rows.map(handoverFromRow);
   }
 }

@@ -352,4 +352,25 @@ CREATE TABLE notification_profiles (
 ) STRICT;
 `,
   },
+  {
+    version: 7,
+    name: "federation: trip handovers in both directions",
+    sql: `
+CREATE TABLE handovers (
+  id TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('incoming', 'outgoing')),
+  partner_id TEXT NOT NULL,
+  trip_id TEXT NOT NULL,
+  partner_trip_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('sending', 'receipted', 'refused', 'recognised', 'not-recognised')),
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (direction, partner_id, id)
+) STRICT;
+CREATE INDEX handovers_trip ON handovers (trip_id);
+CREATE UNIQUE INDEX handovers_incoming_trip ON handovers (partner_id, partner_trip_id) WHERE direction = 'incoming';
+CREATE UNIQUE INDEX handovers_outgoing_trip ON handovers (trip_id) WHERE direction = 'outgoing';
+`,
+  },
 ]);

@@ -1,7 +1,18 @@
-/** This instance's signing keys, the partner administrations and their nonces, in SQLite. */
-import type { FederationStore, InstanceKeyRecord, PartnerRecord } from "../federation-ports.js";
+/** This instance's signing keys, the partner administrations, their nonces and handovers, in SQLite. */
+import type {
+  FederationStore,
+  HandoverDirection,
+  HandoverFilter,
+  HandoverRecord,
+  InstanceKeyRecord,
+  PartnerRecord,
+} from "../federation-ports.js";
 import {
+  HANDOVER_COLUMNS,
   INSTANCE_KEY_COLUMNS,
+  handoverFromRow,
+  handoverParams,
+  handoverQuery,
   PARTNER_COLUMNS,
   instanceKeyFromRow,
   instanceKeyParams,
@@ -62,5 +73,40 @@ export class SqliteFederation implements FederationStore {
         .run(partnerId, nonce, expiresAtMs);
       return result.changes === 1;
     });
+  }
+
+  insertHandover(handover: HandoverRecord): Promise<boolean> {
+    return this.s.write(() => {
+      const result = this.s
+        .stmt(
+          `INSERT OR IGNORE INTO handovers (${HANDOVER_COLUMNS.join(", ")}) VALUES (${HANDOVER_COLUMNS.map(() => "?").join(", ")})`,
+        )
+        .run(handoverParams(handover));
+      return result.changes === 1;
+    });
+  }
+
+  updateHandover(handover: HandoverRecord): Promise<void> {
+    return this.s.write(() => {
+      this.s
+        .stmt(upsertSql("handovers", HANDOVER_COLUMNS, ["direction", "partner_id", "id"]))
+        .run(handoverParams(handover));
+    });
+  }
+
+  handover(direction: HandoverDirection, partnerId: string, id: string): Promise<HandoverRecord | undefined> {
+    return this.s.read(() => {
+      const row = this.s
+        .stmt(
+          `SELECT ${HANDOVER_COLUMNS.join(", ")} FROM handovers WHERE direction = ? AND partner_id = ? AND id = ?`,
+        )
+        .get(direction, partnerId, id) as Row | undefined;
+      return row === undefined ? undefined : handoverFromRow(row);
+    });
+  }
+
+  handovers(filter: HandoverFilter = {}): Promise<HandoverRecord[]> {
+    const { sql, params } = handoverQuery(filter, () => "?");
+    return this.s.read(() => (this.s.stmt(sql).all(...params) as Row[]).map(handoverFromRow));
   }
 }

@@ -79,7 +79,7 @@ export const WRITE_METHODS: {
   audit: ["appendMany"],
   access: ["putCompany", "putUser", "putSession", "revokeSession", "revokeUserSessions", "putApiKey"],
   engineState: ["set"],
-  federation: ["putInstanceKeys", "putPartner", "useNonce"],
+  federation: ["putInstanceKeys", "putPartner", "useNonce", "insertHandover", "updateHandover"],
   outbox: ["enqueue", "claim", "settle", "redeliver", "discard", "purge"],
   subscriptions: ["put"],
   inspections: ["put", "fix"],
