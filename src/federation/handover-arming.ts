@@ -31,7 +31,8 @@ export const ARMING_ACTOR = "federation:handover";
 export class HandoverArming {
   /** Legs waiting to arm, by device id. */
   private readonly waiting = new Map<string, Waiting>();
-  private readonly arming = new Set<string>();
+  /** Arms in flight, by trip. */
+  private readonly arming = new Map<string, Promise<void>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -80,12 +81,17 @@ export class HandoverArming {
     const position = reading.position;
     if (position?.valid !== true || !entry.office.contains(0, position.lon, position.lat)) return;
     if (this.arming.has(entry.tripId)) return;
-    this.arming.add(entry.tripId);
-    this.arm(entry)
+    const attempt = this.arm(entry)
       .catch((error: unknown) =>
         this.logger?.error({ err: String(error), tripId: entry.tripId }, "handover: arming the leg failed"),
       )
       .finally(() => this.arming.delete(entry.tripId));
+    this.arming.set(entry.tripId, attempt);
+  }
+
+  /** Resolves when no arm is in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.arming.size > 0) await Promise.allSettled([...this.arming.values()]);
   }
 
   private async arm(entry: Waiting): Promise<void> {

@@ -167,12 +167,11 @@ describe("handover: the receiving side", () => {
   const ugTrip = async (id: string) =>
     (await ug.request("GET", `/api/v1/trips/${id}`, { as: "supervisor" })).json<TripJson>();
 
-  /** Lets the arming watch act on what the last reading published. */
+  /** Lets the arming watch finish what the last reading started. */
   async function settled(): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      await ug.host.idle();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await ug.host.idle();
+    await ug.context.handoverArming?.idle();
+    await ug.host.idle();
   }
 
   let recognised: {
