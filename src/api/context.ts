@@ -19,6 +19,7 @@ import { configuredRuleSet } from "../risk/rule-file.js";
 import type { AckTargets } from "./views.js";
 import { Scope } from "./scope.js";
 import { apiSecrets, type ApiSecrets } from "./secrets.js";
+import { CursorSeal } from "./stream/cursor.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -37,6 +38,8 @@ export class ApiContext {
   /** Risk-based inspection at destination (docs/risk.md). */
   readonly inspections: InspectionService;
   readonly secrets: ApiSecrets;
+  /** Seals the stream's and the audit chain's positions into opaque per-caller cursors. */
+  readonly cursors: CursorSeal;
   private readonly stopFixing: () => void;
   /** Legs opened by a recognised handover, armed on their first closed-seal report at our office. */
   readonly handoverArming: HandoverArming | undefined;
@@ -44,6 +47,7 @@ export class ApiContext {
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
     this.secrets = apiSecrets(deps.masterKey);
+    this.cursors = new CursorSeal(this.secrets.cursorKey);
     this.auth = new Authenticator(store.access, clock, config.sessionTtlS * 1000);
     this.workflow = new AlarmWorkflow(store, bus, clock);
     this.targets = Object.freeze({

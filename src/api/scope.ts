@@ -22,6 +22,13 @@ const DEVICE_LISTS = new Set(["devices"]);
 /** Members that name a person or a system acting. */
 const ACTOR_REFS = new Set(["actor", "reportedBy", "by", "assignee", "declaredBy"]);
 
+/**
+ * Members that are positions in a global sequence (the durable log, the input sequence): a scoped
+ * caller could count every tenant's activity from them, so they are left out of its answers (cursors
+ * a caller needs are sealed instead: src/api/stream/cursor.ts).
+ */
+const GLOBAL_COUNTERS = new Set(["seq"]);
+
 /** How a trader sees the administration acting on its cargo. */
 export const STAFF_ACTOR = "customs";
 /** How a trader sees the engine, devices, partners and other companies acting. */
@@ -146,6 +153,7 @@ export class Scope {
       return value;
     const out: Record<string, unknown> = {};
     for (const [member, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (GLOBAL_COUNTERS.has(member) && typeof inner === "number") continue;
       if (TRIP_REFS.has(member) && typeof inner === "string") {
         if (await this.tripVisible(inner)) out[member] = inner;
         continue;
@@ -176,7 +184,8 @@ export class Scope {
     if (value === null || typeof value !== "object") return value;
     const out: Record<string, unknown> = {};
     for (const [member, inner] of Object.entries(value as Record<string, unknown>))
-      out[member] = this.walkKnown(inner, member);
+      if (!(GLOBAL_COUNTERS.has(member) && typeof inner === "number"))
+        out[member] = this.walkKnown(inner, member);
     return out;
   }
 

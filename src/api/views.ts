@@ -250,9 +250,9 @@ export function readingView(reading: LiveReading) {
   };
 }
 
-/** A live event as the stream sends it (without its tenancy fields). */
-export function liveEventView(event: LiveEvent, targets: AckTargets, forTrader: boolean) {
-  const head = { cursor: event.cursor, at: iso(event.atMs) };
+/** A live event as the stream sends it (without its tenancy fields), `cursor` its sealed position. */
+export function liveEventView(event: LiveEvent, targets: AckTargets, forTrader: boolean, cursor: string) {
+  const head = { cursor, at: iso(event.atMs) };
   switch (event.kind) {
     case "reading":
       return { ...head, kind: event.kind, reading: readingView(event.reading) };

@@ -52,6 +52,11 @@ export const ERROR_CODES = {
     status: 400,
     description: "A container number, MRN, customs office reference or UN/LOCODE fails its format or check.",
   },
+  INVALID_CURSOR: {
+    status: 400,
+    description:
+      "A cursor (stream Last-Event-ID or after) is not one this server issued to the caller: altered, another caller's, or another installation's.",
+  },
   MALFORMED_BODY: { status: 400, description: "The request body is not valid JSON." },
   BODY_TOO_DEEP: {
     status: 400,

@@ -37,6 +37,12 @@ const STAFF: readonly Caller[] = ["admin", "supervisor", "operator"];
 /** Routes a request/answer matrix cannot call: the live stream never ends (test/api/stream.test.ts). */
 const NOT_INJECTABLE = new Set(["/api/v1/stream"]);
 
+/** Shapes of a global sequence number in an answer (JSON members, canonical event ids). */
+const GLOBAL_COUNTERS = [
+  /"(seq|cursor|lastCursor|auditSeq|afterSeq|nextAfterSeq)":\s*\d/,
+  /\b(audit|reading)-\d+\b/,
+];
+
 /** Whether `text` names `id` as a whole token (ELK-1 is not found inside ELK-12). */
 function names(text: string, id: string): boolean {
   const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -186,6 +192,14 @@ describe("no answer names what the caller may not see", () => {
           // A hidden id the caller typed in the URL may come back in a 404, never in an answer.
           for (const id of hidden)
             if (names(response.body, id)) leaks.push(`${caller} GET ${url} names ${id}`);
+          // Nor, to a trader, a position in a global sequence, from which every tenant's activity
+          // could be counted. (Officers export signed dossiers, whose audit inclusion proof needs the
+          // record's place in the chain.)
+          if (caller === "trader" || caller === "trader2")
+            for (const counter of GLOBAL_COUNTERS) {
+              const found = counter.exec(response.body);
+              if (found !== null) leaks.push(`${caller} GET ${url} shows a global counter: ${found[0]}`);
+            }
         }
       }
     }

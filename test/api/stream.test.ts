@@ -77,29 +77,34 @@ describe("the live stream over a real socket", () => {
   });
 
   it("resumes after a reconnect from Last-Event-ID (or ?after=) with nothing missed or repeated", async () => {
+    const actor = (await h.request("GET", "/api/v1/auth/me", { as: "supervisor" })).json<{ actor: string }>()
+      .actor;
+    const position = (token: string) => h.context.cursors.open("stream", token, actor, "test");
     const first = await open("supervisor");
     await h.newAlarm("ACME");
     await first.until((r) => r.of("alarm").length > 0);
-    const lastSeen = Number(first.events.filter((e) => e.id !== undefined).at(-1)!.id);
+    const lastSeen = first.events.filter((e) => e.id !== undefined).at(-1)!.id!;
     first.close();
     const second = await h.newAlarm("ACME");
     const third = await h.newAlarm("OTHER");
     const resumes: { headers: Record<string, string>; query: string }[] = [
-      { headers: { "last-event-id": String(lastSeen) }, query: "" },
-      { headers: {}, query: `?after=${lastSeen}` },
+      { headers: { "last-event-id": lastSeen }, query: "" },
+      { headers: {}, query: `?after=${encodeURIComponent(lastSeen)}` },
     ];
     for (const resume of resumes) {
       const reader = await open("supervisor", resume.query, resume.headers);
       await reader.until((r) => r.of<AlarmEvent>("alarm").some((e) => e.alarm.tripId === third.tripId));
-      const ids = reader.events.filter((e) => e.id !== undefined).map((e) => Number(e.id));
-      assert.equal(ids[0], lastSeen + 1);
+      const ids = reader.events.filter((e) => e.id !== undefined).map((e) => position(e.id!));
+      assert.equal(ids[0], position(lastSeen) + 1);
       assert.deepEqual(
         ids,
         [...ids].sort((a, b) => a - b),
       );
       assert.equal(new Set(ids).size, ids.length);
       assert.ok(reader.of<AlarmEvent>("alarm").some((e) => e.alarm.tripId === second.tripId));
-      assert.deepEqual(reader.of("ready")[0], { lastCursor: h.bus.lastCursor, resumed: true });
+      const ready = reader.of<{ lastCursor: string; resumed: boolean }>("ready")[0]!;
+      assert.equal(position(ready.lastCursor), h.bus.lastCursor);
+      assert.equal(ready.resumed, true);
       reader.close();
     }
   });
@@ -138,13 +143,21 @@ describe("a cursor older than the buffer", () => {
     const { deviceId } = await h.newTrip({ stage: "in_transit" });
     for (let i = 0; i < 15; i++) await h.reading(deviceId, MIDWAY);
     assert.ok(h.bus.lastCursor > 12);
-    const reader = await SseReader.open(`${base}/api/v1/stream?after=1`, {
+    const actor = (await h.request("GET", "/api/v1/auth/me", { as: "admin" })).json<{ actor: string }>()
+      .actor;
+    const old = h.context.cursors.seal("stream", 1, actor);
+    const reader = await SseReader.open(`${base}/api/v1/stream?after=${old}`, {
       authorization: `Bearer ${h.tokens.admin}`,
     });
     await reader.until((r) => r.of("ready").length > 0);
     assert.equal(reader.events[0]!.event, "reset");
-    assert.equal(reader.of<{ lastCursor: number }>("reset")[0]!.lastCursor, h.bus.lastCursor);
-    assert.deepEqual(reader.of("ready")[0], { lastCursor: h.bus.lastCursor, resumed: false });
+    const position = (token: string) => h.context.cursors.open("stream", token, actor, "test");
+    const reset = reader.of<{ after: string; lastCursor: string }>("reset")[0]!;
+    assert.equal(reset.after, old);
+    assert.equal(position(reset.lastCursor), h.bus.lastCursor);
+    const ready = reader.of<{ lastCursor: string; resumed: boolean }>("ready")[0]!;
+    assert.equal(position(ready.lastCursor), h.bus.lastCursor);
+    assert.equal(ready.resumed, false);
     reader.close();
   });
 });
@@ -196,6 +209,7 @@ describe("a slow stream client", () => {
       heartbeatMs: 60_000,
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
       scope: adminScope,
+      cursorToken: String,
       onDropped: (reason, count) => (dropped[reason] = (dropped[reason] ?? 0) + count),
       onClosed: () => (closed = true),
     });
@@ -222,6 +236,7 @@ describe("a slow stream client", () => {
       heartbeatMs: 60_000,
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
       scope: adminScope,
+      cursorToken: String,
       onDropped: () => undefined,
       onClosed: () => undefined,
     });

@@ -37,9 +37,9 @@ export function useSession(): SessionValue {
   return session;
 }
 
-async function loadSnapshot(store: FleetStore): Promise<number> {
+async function loadSnapshot(store: FleetStore): Promise<string> {
   const [fleet, alarms] = await Promise.all([
-    api<{ items: FleetItem[]; cursor: number }>("/dashboard/fleet"),
+    api<{ items: FleetItem[]; cursor: string }>("/dashboard/fleet"),
     api<{ items: Alarm[] }>(`/alarms${query({ state: ["open", "acknowledged"], limit: 1000 })}`),
   ]);
   store.load(fleet.items, alarms.items);

@@ -199,9 +199,9 @@ export function dashboardRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
             200: Type.Object({
               items: Type.Array(FleetItem),
               at: Type.String(),
-              cursor: Type.Integer({
+              cursor: Type.String({
                 description:
-                  "Live-stream cursor taken before the snapshot: follow with /stream?after=cursor.",
+                  "Live-stream cursor taken before the snapshot (an opaque token for this caller): follow with /stream?after=cursor.",
               }),
             }),
           }),
@@ -210,7 +210,7 @@ export function dashboardRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const principal = principalOf(request);
         // Taken first: events after it may repeat what the snapshot shows, but none is missed.
-        const cursor = ctx.deps.bus.lastCursor;
+        const cursor = ctx.cursors.seal("stream", ctx.deps.bus.lastCursor, principal.actor);
         const trips = (await ctx.store.trips.list({ states: LIVE_STATES })).filter((t) =>
           tripVisible(principal, t),
         );

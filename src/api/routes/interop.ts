@@ -14,6 +14,7 @@ import { tripEvents } from "../../interop/trip-events.js";
 import { EPCIS_CONTEXT_URL } from "../../protocols/epcis/artefacts.js";
 import { SEAL_ID_PROPERTY } from "../../protocols/epcis/vocabulary.js";
 import type { TripRecord } from "../../store/ports.js";
+import type { Principal } from "../auth/policy.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
 import { checkTime, invalid } from "../input-checks.js";
@@ -56,7 +57,7 @@ const QueryParams = Strict({
     }),
   ),
   perPage: Type.Optional(BoundedInteger(1, 1000, { default: 100 })),
-  nextPageToken: Type.Optional(Type.String({ maxLength: 200 })),
+  nextPageToken: Type.Optional(Type.String({ maxLength: 400 })),
 });
 
 interface PageToken {
@@ -65,17 +66,14 @@ interface PageToken {
   readonly query: string;
 }
 
-function encodeToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify(token)).toString("base64url");
+/** A page position sealed for the caller (it holds an event id, a global sequence number inside). */
+function encodeToken(ctx: ApiContext, holder: string, token: PageToken): string {
+  return ctx.cursors.sealText("epcis-page", JSON.stringify(token), holder);
 }
 
-function decodeToken(text: string, query: string): PageToken {
-  try {
-    const token = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as PageToken;
-    if (typeof token.atMs === "number" && typeof token.id === "string" && token.query === query) return token;
-  } catch {
-    // reported below
-  }
+function decodeToken(ctx: ApiContext, holder: string, text: string, query: string): PageToken {
+  const token = JSON.parse(ctx.cursors.openText("epcis-page", text, holder, "nextPageToken")) as PageToken;
+  if (typeof token.atMs === "number" && typeof token.id === "string" && token.query === query) return token;
   throw invalid("nextPageToken", "is not a token this query gave (the other parameters must stay the same)");
 }
 
@@ -130,7 +128,7 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
         nowMs: ctx.now(),
         identity: exportIdentity(ctx),
       });
-      const mask = await ctx.scope(p).deviceMask(trip.devices);
+      const mask = await answerMask(ctx, p, trip.devices);
       void reply.header("content-type", `${exported.contentType}; charset=utf-8`);
       return reply.send(mask(exported.text));
     },
@@ -158,7 +156,8 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
       const perPage = q.perPage ?? 100;
       const { nextPageToken: _t, perPage: _p, ...rest } = q;
       const fingerprint = createHash("sha256").update(JSON.stringify(rest)).digest("base64url").slice(0, 16);
-      const after = q.nextPageToken === undefined ? undefined : decodeToken(q.nextPageToken, fingerprint);
+      const after =
+        q.nextPageToken === undefined ? undefined : decodeToken(ctx, p.actor, q.nextPageToken, fingerprint);
 
       const visible = await ctx.visibleTripIds(p);
       const trips: TripRecord[] = [];
@@ -217,7 +216,7 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
       const eventList = (document.epcisBody as { eventList: unknown[] }).eventList;
       if (selected.length > perPage) {
         const last = page.at(-1)!.event;
-        const token = encodeToken({ atMs: last.atMs, id: last.id, query: fingerprint });
+        const token = encodeToken(ctx, p.actor, { atMs: last.atMs, id: last.id, query: fingerprint });
         const params = new URLSearchParams();
         for (const [key, value] of Object.entries(rest))
           if (value !== undefined) params.set(key, String(value));
@@ -227,7 +226,11 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
         void reply.header("gs1-next-page-token", token);
       }
       // Sent as text: device ids and identifiers sit inside EPCs, where only the text can be masked.
-      const mask = await ctx.scope(p).deviceMask(trips.flatMap((t) => t.devices));
+      const mask = await answerMask(
+        ctx,
+        p,
+        trips.flatMap((t) => t.devices),
+      );
       void reply.header("content-type", "application/ld+json; charset=utf-8");
       void reply.header("gs1-epcis-version", "2.0.0");
       return reply.send(
@@ -243,6 +246,27 @@ export function interopRoutes(app: ApiApp, ctx: ApiContext): void {
       );
     },
   );
+}
+
+/**
+ * What a scoped caller may not read in an exported document, masked in its text: the devices it may
+ * not see, and the global sequence numbers inside event ids (`audit-<seq>`, `reading-<seq>`), which
+ * become the caller's opaque tokens (stable per caller, so ids stay ids).
+ */
+async function answerMask(
+  ctx: ApiContext,
+  p: Principal,
+  devices: readonly string[],
+): Promise<(text: string) => string> {
+  const scope = ctx.scope(p);
+  if (scope.everything) return (text) => text;
+  const devicesMasked = await scope.deviceMask(devices);
+  return (text) =>
+    devicesMasked(text).replace(
+      /\b(audit|reading)-(\d{1,15})\b/g,
+      (_, kind: "audit" | "reading", seq: string) =>
+        `${kind}-${ctx.cursors.seal(kind, Number(seq), p.actor)}`,
+    );
 }
 
 async function tripsByIds(ctx: ApiContext, ids: readonly string[]): Promise<TripRecord[]> {

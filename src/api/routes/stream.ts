@@ -6,18 +6,20 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
-import { invalid } from "../input-checks.js";
-import { BoundedInteger, Strict, withErrors } from "../schemas/common.js";
+import { Strict, withErrors } from "../schemas/common.js";
 import { SseClient } from "../stream/sse-client.js";
 
-function cursorOf(header: string | string[] | undefined, after: number | undefined): number | undefined {
+/** The bus position to resume after: Last-Event-ID (what EventSource sends) first, then `?after=`. */
+function cursorOf(
+  ctx: ApiContext,
+  holder: string,
+  header: string | string[] | undefined,
+  after: string | undefined,
+): number | undefined {
   const text = Array.isArray(header) ? header[0] : header;
-  if (text !== undefined && text !== "") {
-    if (!/^\d{1,15}$/.test(text.trim()))
-      throw invalid("headers.last-event-id", `"${text}" is not a stream cursor`);
-    return Number(text.trim());
-  }
-  return after;
+  if (text !== undefined && text !== "")
+    return ctx.cursors.open("stream", text, holder, "headers.last-event-id");
+  return after === undefined ? undefined : ctx.cursors.open("stream", after, holder, "querystring.after");
 }
 
 export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -35,7 +37,12 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
           "alarm and trip events are never coalesced. Browsers' EventSource may pass the token as `?access_token=`.",
         querystring: Strict({
           after: Type.Optional(
-            BoundedInteger(0, Number.MAX_SAFE_INTEGER, { description: "Resume after this cursor." }),
+            Type.String({
+              minLength: 1,
+              maxLength: 128,
+              description:
+                "Resume after this cursor: an event's `id`, or `cursor` of the fleet snapshot or `ready` (opaque tokens, valid for the caller they were issued to).",
+            }),
           ),
           access_token: Type.Optional(
             Type.String({
@@ -49,7 +56,7 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const after = cursorOf(request.headers["last-event-id"], request.query.after);
+      const after = cursorOf(ctx, principal.actor, request.headers["last-event-id"], request.query.after);
       const scope = ctx.scope(principal);
       await scope.preloadDevices();
       void reply.hijack();
@@ -58,6 +65,7 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
         heartbeatMs: ctx.deps.config.streamHeartbeatS * 1000,
         targets: ctx.targets,
         scope,
+        cursorToken: (cursor) => ctx.cursors.seal("stream", cursor, principal.actor),
         onDropped: (reason, count) => ctx.metrics.streamDropped.inc({ reason }, count),
         onClosed: (closed) => {
           ctx.streams.delete(closed);

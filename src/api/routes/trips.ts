@@ -89,7 +89,11 @@ type TripBodyType = Static<typeof TripBody>;
 
 const CommandResult = Type.Object({
   accepted: Type.Literal(true),
-  seq: Type.Integer(),
+  seq: Type.Optional(
+    Type.Integer({
+      description: "The command's place in the input sequence (staff who see every trip only).",
+    }),
+  ),
   trip: Type.Ref("Trip"),
 });
 
@@ -143,6 +147,11 @@ const TimelineEntry = Type.Object(
   {
     at: Time,
     kind: StringEnum(["reading", "alarm", "transition", "action"]),
+    auditSeq: Type.Optional(
+      Type.String({
+        description: "The audit record's place in the chain, as an opaque token for the caller.",
+      }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -432,6 +441,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
         readings: request.query.readings ?? true,
         limit: request.query.limit ?? 5000,
         forTrader: p.role === "trader",
+        auditRef: (seq) => ctx.cursors.seal("audit", seq, p.actor),
       });
       // Audit details quote records whole (an alarm's key holds its device): masked as text too.
       const mask = await ctx.scope(p).deviceMask(trip.devices);

@@ -60,7 +60,7 @@ const ALARM_ENGINE_ACTIONS = new Set([
 /** Internal handling that traders and carriers do not see. */
 const STAFF_ONLY_ACTIONS = new Set(["alarm.comment", "alarm.assign", "alarm.escalate"]);
 
-function auditEntry(record: AuditRecord): TimelineEntry {
+function auditEntry(record: AuditRecord, auditRef: (seq: number) => string): TimelineEntry {
   const kind: TimelineKind =
     record.action === "trip.transition"
       ? "transition"
@@ -75,7 +75,7 @@ function auditEntry(record: AuditRecord): TimelineEntry {
     subjectType: record.subjectType,
     subjectId: record.subjectId,
     ...(record.details === undefined ? {} : { details: record.details }),
-    auditSeq: record.seq,
+    auditSeq: auditRef(record.seq),
   };
 }
 
@@ -99,14 +99,20 @@ export async function tripTimeline(
   store: Store,
   trip: TripRecord,
   nowMs: number,
-  options: { readings: boolean; limit: number; forTrader: boolean },
+  options: {
+    readings: boolean;
+    limit: number;
+    forTrader: boolean;
+    /** How the caller sees an audit record's seq (a global counter: an opaque token). */
+    auditRef: (seq: number) => string;
+  },
 ): Promise<TimelineEntry[]> {
   const audit: AuditRecord[] = await store.audit.list({ subjectType: "trip", subjectId: trip.id });
   for (const alarm of await store.alarms.forTrip(trip.id))
     audit.push(...(await store.audit.list({ subjectType: "alarm", subjectId: alarm.id })));
   const entries: { ms: number; order: number; entry: TimelineEntry }[] = audit
     .filter((r) => !(options.forTrader && STAFF_ONLY_ACTIONS.has(r.action)))
-    .map((r) => ({ ms: r.atMs, order: r.seq, entry: auditEntry(r) }));
+    .map((r) => ({ ms: r.atMs, order: r.seq, entry: auditEntry(r, options.auditRef) }));
   const window = tripWindow(trip, nowMs);
   if (options.readings && window !== undefined) {
     for (const deviceId of trip.devices) {

@@ -19,6 +19,8 @@ export interface SseClientOptions {
   readonly targets: AckTargets;
   /** The caller's visibility of references (devices preloaded). */
   readonly scope: Scope;
+  /** The opaque token the caller sees for a bus position (src/api/stream/cursor.ts). */
+  readonly cursorToken: (cursor: number) => string;
   readonly onDropped: (reason: "coalesced" | "cut_off", count: number) => void;
   readonly onClosed: (client: SseClient) => void;
 }
@@ -66,12 +68,13 @@ export class SseClient {
     this.write(`retry: 3000\n\n`);
     if (!subscription.resumed) {
       // Events after the cursor left the buffer: the client reloads its state, then follows on.
+      const after = afterCursor === undefined ? {} : { after: this.options.cursorToken(afterCursor) };
       this.write(
-        `event: reset\ndata: ${JSON.stringify({ after: afterCursor, lastCursor: bus.lastCursor, reason: "the cursor is older than the stream's buffer; reload the state" })}\n\n`,
+        `event: reset\ndata: ${JSON.stringify({ ...after, lastCursor: this.options.cursorToken(bus.lastCursor), reason: "the cursor is older than the stream's buffer; reload the state" })}\n\n`,
       );
     }
     this.write(
-      `event: ready\ndata: ${JSON.stringify({ lastCursor: bus.lastCursor, resumed: subscription.resumed })}\n\n`,
+      `event: ready\ndata: ${JSON.stringify({ lastCursor: this.options.cursorToken(bus.lastCursor), resumed: subscription.resumed })}\n\n`,
     );
     for (const event of replayed) this.offer(event);
     this.heartbeat = setInterval(() => {
@@ -102,8 +105,11 @@ export class SseClient {
     while (!this.closed && !this.waitingForDrain && this.pending.size > 0) {
       const [key, event] = this.pending.entries().next().value as [string | number, LiveEvent];
       this.pending.delete(key);
-      const view = this.options.scope.redactKnown(liveEventView(event, this.options.targets, this.forTrader));
-      this.write(`id: ${event.cursor}\nevent: ${event.kind}\ndata: ${JSON.stringify(view)}\n\n`);
+      const cursor = this.options.cursorToken(event.cursor);
+      const view = this.options.scope.redactKnown(
+        liveEventView(event, this.options.targets, this.forTrader, cursor),
+      );
+      this.write(`id: ${cursor}\nevent: ${event.kind}\ndata: ${JSON.stringify(view)}\n\n`);
     }
   }
 

@@ -95,5 +95,6 @@ export interface TimelineEntry {
   readonly seal?: "closed" | "open";
   readonly tamper?: boolean;
   readonly batteryPct?: number;
-  readonly auditSeq?: number;
+  /** The audit record's place in the chain, as an opaque token. */
+  readonly auditSeq?: string;
 }

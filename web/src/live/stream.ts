@@ -2,14 +2,16 @@
  * The live stream (Server-Sent Events at /api/v1/stream), resumable: the first connection starts
  * after the snapshot's cursor, every reconnection after the last event seen (EventSource sends it
  * as Last-Event-ID; a stream we reopen ourselves passes it as ?after=). A `reset` event means the
- * server no longer holds the events we missed: the owner reloads its snapshot.
+ * server no longer holds the events we missed: the owner reloads its snapshot. Cursors are opaque
+ * tokens (they tell nothing of the server's sequence): the server resumes exactly after the one we
+ * pass, so nothing is compared here.
  */
 import type { Alarm, LiveReading, Trip } from "../api/types.js";
 
 export type LiveEvent =
-  | { readonly kind: "reading"; readonly cursor: number; readonly reading: LiveReading }
-  | { readonly kind: "alarm"; readonly cursor: number; readonly change: string; readonly alarm: Alarm }
-  | { readonly kind: "trip"; readonly cursor: number; readonly trip: Trip };
+  | { readonly kind: "reading"; readonly cursor?: string; readonly reading: LiveReading }
+  | { readonly kind: "alarm"; readonly cursor?: string; readonly change: string; readonly alarm: Alarm }
+  | { readonly kind: "trip"; readonly cursor?: string; readonly trip: Trip };
 
 export type StreamStatus = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -21,7 +23,7 @@ export interface StreamHandlers {
 
 export class LiveStream {
   private source: EventSource | undefined;
-  private cursor: number | undefined;
+  private cursor: string | undefined;
   private closed = false;
   private retryTimer: number | undefined;
 
@@ -31,12 +33,12 @@ export class LiveStream {
   ) {}
 
   /** Opens the stream after `cursor` (the snapshot's). */
-  start(cursor: number | undefined): void {
+  start(cursor: string | undefined): void {
     this.cursor = cursor;
     this.open();
   }
 
-  get lastCursor(): number | undefined {
+  get lastCursor(): string | undefined {
     return this.cursor;
   }
 
@@ -45,7 +47,7 @@ export class LiveStream {
     const token = this.token();
     if (token === undefined) return;
     const params = new URLSearchParams({ access_token: token });
-    if (this.cursor !== undefined) params.set("after", String(this.cursor));
+    if (this.cursor !== undefined) params.set("after", this.cursor);
     const source = new EventSource(`/api/v1/stream?${params.toString()}`);
     this.source = source;
     this.handlers.onStatus("connecting");
@@ -53,13 +55,9 @@ export class LiveStream {
     source.addEventListener("reset", () => this.handlers.onReset());
     for (const kind of ["reading", "alarm", "trip"] as const) {
       source.addEventListener(kind, (message: MessageEvent<string>) => {
-        const cursor = Number(message.lastEventId);
-        if (Number.isFinite(cursor)) {
-          if (this.cursor !== undefined && cursor <= this.cursor) return;
-          this.cursor = cursor;
-        }
+        if (message.lastEventId !== "") this.cursor = message.lastEventId;
         const data = JSON.parse(message.data) as Record<string, unknown>;
-        this.handlers.onEvent({ ...data, kind, cursor } as LiveEvent);
+        this.handlers.onEvent({ ...data, kind } as LiveEvent);
       });
     }
     source.onerror = () => {

@@ -245,7 +245,7 @@ export function ControlRoom() {
         canHandle={handlesAlarms(me.role)}
         selectedId={selected?.id}
         onSelect={select}
-        onAction={(alarm) => store.apply({ kind: "alarm", cursor: -1, change: "workflow", alarm })}
+        onAction={(alarm) => store.apply({ kind: "alarm", change: "workflow", alarm })}
       />
     </div>
   );

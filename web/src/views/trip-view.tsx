@@ -325,7 +325,7 @@ export function TripView({ tripId }: { tripId: string }) {
         onShow={showAlarm}
         onChanged={(updated) => {
           setAlarms((list) => list.map((x) => (x.id === updated.id ? updated : x)));
-          store.apply({ kind: "alarm", cursor: -1, change: "workflow", alarm: updated });
+          store.apply({ kind: "alarm", change: "workflow", alarm: updated });
           loadHistory();
         }}
       />
