@@ -34,6 +34,41 @@ interface PageGlobals {
   readonly __sealwatchMap?: { queryRenderedFeatures(options: { layers: string[] }): unknown[] };
 }
 
+interface AlertGlobals {
+  readonly __alerts: { shown: { title: string; tag?: string; body?: string }[]; tones: number };
+}
+
+/**
+ * Runs in the page: records each Notification the dashboard creates (still the browser's own, which
+ * shows it) and each tone it starts.
+ */
+function recordAlerts(): void {
+  type Options = { tag?: string; body?: string };
+  const g = globalThis as unknown as {
+    Notification: new (title: string, options?: Options) => object;
+    AudioContext: { prototype: { createOscillator: (this: unknown) => unknown } };
+    __alerts: AlertGlobals["__alerts"];
+  };
+  const alerts: AlertGlobals["__alerts"] = { shown: [], tones: 0 };
+  g.__alerts = alerts;
+  const Real = g.Notification;
+  g.Notification = class extends Real {
+    constructor(title: string, options?: Options) {
+      super(title, options);
+      alerts.shown.push({
+        title,
+        ...(options?.tag === undefined ? {} : { tag: options.tag }),
+        ...(options?.body === undefined ? {} : { body: options.body }),
+      });
+    }
+  };
+  const create = g.AudioContext.prototype.createOscillator;
+  g.AudioContext.prototype.createOscillator = function (this: unknown) {
+    alerts.tones++;
+    return create.call(this);
+  };
+}
+
 /** Moves the single-page app to another view (a hash route), without reloading it. */
 async function go(p: Page, hash: string): Promise<void> {
   await p.evaluate((h) => {
@@ -162,6 +197,12 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     );
     await screenshot(p, "control-room");
 
+    // The officer turns on alerts for critical alarms (the browser asks for permission on the click).
+    await browser.context.grantPermissions(["notifications"], { origin: t.demo.url });
+    await p.evaluate(recordAlerts);
+    await p.getByRole("button", { name: "Turn on critical alerts" }).click();
+    await p.getByRole("button", { name: "Critical alerts on" }).waitFor();
+
     // The lock's rope is cut: the alarm reaches the open page over the live stream.
     await link.send([reading(0.06, { tamper: true })]);
     const card = p.locator(`li.alarm[data-trip-id="${tripId}"]`, { hasText: "Tamper" }).first();
@@ -176,6 +217,16 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     assert.ok(evidence !== undefined && evidence.reason !== "", "the alarm carries its evidence");
     assert.equal((await card.locator(".evidence-line").textContent())?.trim(), evidence.reason);
     await screenshot(p, "control-room-alarm");
+    // The browser showed a notification for it, tagged with the alarm, and the alert sounded.
+    await p.waitForFunction(
+      (id) => (globalThis as unknown as AlertGlobals).__alerts.shown.some((n) => n.tag === id),
+      alarmId,
+    );
+    const alerts = await p.evaluate(() => (globalThis as unknown as AlertGlobals).__alerts);
+    const shown = alerts.shown.find((n) => n.tag === alarmId)!;
+    assert.equal(shown.title, "Critical alarm: Tamper");
+    assert.equal(shown.body, `Trip ${tripId}`);
+    assert.ok(alerts.tones >= 3, `tones: ${alerts.tones}`);
 
     await card.getByRole("button", { name: "Acknowledge" }).click();
     await card.locator(".workflow", { hasText: "acknowledged" }).waitFor();

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import type { Role } from "./api/types.js";
+import { AlarmAlerts } from "./components/alarm-alerts.js";
 import { alarmLabel, ROLE_LABELS } from "./format.js";
 import { href, navigate, useRoute, type Route } from "./router.js";
 import { useAuth, useSession } from "./session.js";
@@ -97,6 +98,7 @@ function Shell() {
                 ? "Connecting…"
                 : "Reconnecting…"}
           </span>
+          {me.role !== "trader" && <AlarmAlerts />}
           <span className="who">
             {me.name} · {ROLE_LABELS[me.role]}
             {me.offices.length > 0 ? ` · ${me.offices.join(", ")}` : ""}
