@@ -39,9 +39,11 @@ import { systemRoutes } from "./routes/system.js";
 import { tripRoutes } from "./routes/trips.js";
 import { inspectionFigureRoutes, inspectionRoutes } from "./routes/inspections.js";
 import { notificationRoutes } from "./routes/notifications.js";
+import { trainingRoutes } from "./routes/training.js";
 import { zoneRoutes } from "./routes/zones.js";
 import { SHARED_SCHEMAS } from "./schemas/views.js";
 import { INSPECTION_SCHEMAS } from "./schemas/inspection.js";
+import { TRAINING_SCHEMAS } from "./schemas/training.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -49,6 +51,11 @@ declare module "fastify" {
     permission?: Permission;
     /** Reachable without credentials (login, health, the API description). */
     public?: boolean;
+    /**
+     * The answer is about a training session's isolated workspace (routes/training.ts), visible to
+     * its participants: the live store's trip and device scope does not apply to it.
+     */
+    trainingWorkspace?: boolean;
   }
 }
 
@@ -115,7 +122,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     apiPrefix: API_PREFIX,
     mapOrigins: originsOf([config.tileStyleUrl, ...(config.dashboardMapOrigins ?? "").split(/[\s,]+/)]),
   });
-  for (const schema of [...SHARED_SCHEMAS, ...INSPECTION_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, ...INSPECTION_SCHEMAS, ...TRAINING_SCHEMAS]) app.addSchema(schema);
   app.decorateRequest("principal", undefined);
 
   // Checked once every plugin has had its say (an inner scope may set a route's permission).
@@ -173,6 +180,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
     const principal = request.principal;
     if (principal === undefined || reply.statusCode >= 400) return payload;
     if (payload === null || typeof payload !== "object") return payload;
+    if (request.routeOptions.config.trainingWorkspace === true) return payload;
     return context.scope(principal).redact(payload);
   });
 
@@ -245,6 +253,7 @@ export async function buildApp(deps: ApiDeps): Promise<BuiltApp> {
       streamRoutes(scoped, context);
       interopRoutes(scoped, context);
       subscriptionRoutes(scoped, context);
+      trainingRoutes(scoped, context);
       await scoped.register(ingestRoutes(context));
     },
     { prefix: API_PREFIX },

@@ -20,6 +20,9 @@ import type { AckTargets } from "./views.js";
 import { Scope } from "./scope.js";
 import { apiSecrets, type ApiSecrets } from "./secrets.js";
 import { CursorSeal } from "./stream/cursor.js";
+import { join } from "node:path";
+import { loadLibrary } from "../training/exercise-file.js";
+import { TrainingService } from "../training/sessions.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -40,6 +43,8 @@ export class ApiContext {
   readonly secrets: ApiSecrets;
   /** Seals the stream's and the audit chain's positions into opaque per-caller cursors. */
   readonly cursors: CursorSeal;
+  /** Training sessions in isolated workspaces under dataDir/training (docs/training.md). */
+  readonly training: TrainingService;
   private readonly stopFixing: () => void;
   /** Legs opened by a recognised handover, armed on their first closed-seal report at our office. */
   readonly handoverArming: HandoverArming | undefined;
@@ -61,6 +66,12 @@ export class ApiContext {
     });
     this.metrics = new ApiMetrics(deps);
     this.inspections = new InspectionService(store, configuredRuleSet(config), clock, config.riskRandomSeed);
+    this.training = new TrainingService({
+      folder: join(config.dataDir, "training"),
+      liveLocation: store.location,
+      library: loadLibrary(),
+      clock,
+    });
     // The recommendation is fixed as the trip arrives (and on first use after, if this was missed).
     this.stopFixing = bus.subscribe(undefined, (event) => {
       if (event.kind !== "trip" || event.trip.state !== "arrived") return;

@@ -44,6 +44,11 @@ export const TAGS = [
     description:
       "Cross-border: this administration's identity and keys, partner administrations, signed dossiers, handovers.",
   },
+  {
+    name: "training",
+    description:
+      "Training mode: exercises run on the real engine in isolated workspaces, trainee actions, scored debriefs.",
+  },
   { name: "system", description: "Health and the API description." },
 ];
 

@@ -238,6 +238,7 @@ export class Scope {
         return [...ids];
       }
       case "gateway":
+      case "instructor":
         return [];
       case "admin":
       case "supervisor":

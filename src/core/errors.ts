@@ -192,6 +192,11 @@ export const ERROR_CODES = {
     status: 422,
     description: "A new partner key is not endorsed by a key pinned for that partner.",
   },
+  TRAINING_REFUSED: {
+    status: 409,
+    description:
+      "A training action cannot be taken: the session is finished, the trip or alarm is not the session's, or the session would run against the live workspace.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -378,7 +378,17 @@ export interface AuditLog {
 
 // ---------------------------------------------------------------- people, companies and access
 
-export type Role = "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway";
+/** Every role, in one place: the policy, the API schemas and the tests take them from here. */
+export const ROLES = [
+  "admin",
+  "supervisor",
+  "officer",
+  "operator",
+  "trader",
+  "gateway",
+  "instructor",
+] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface CompanyRecord {
   readonly id: string;

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ExerciseError, parseExercise, type Exercise } from "./exercise.js";
 
 /** The largest exercise file read: a week of one-minute fixes of a few devices fits easily. */
@@ -52,4 +53,22 @@ export function exerciseFiles(folder: string): string[] {
     .filter((name) => name.endsWith(".json"))
     .sort()
     .map((name) => join(folder, name));
+}
+
+/** The exercise library shipped with Sealwatch (`training/exercises/` in the package). */
+export const LIBRARY_FOLDER = fileURLToPath(new URL("../../../training/exercises/", import.meta.url));
+
+/** Loads every exercise of a folder by id; a malformed file or a repeated id stops it with every problem. */
+export function loadLibrary(folder: string = LIBRARY_FOLDER): Map<string, Exercise> {
+  const library = new Map<string, Exercise>();
+  const problems: string[] = [];
+  for (const file of exerciseFiles(folder)) {
+    const loaded = readExerciseFile(file);
+    if (!loaded.ok) problems.push(...loaded.problems.map((p) => `${file}: ${p}`));
+    else if (library.has(loaded.exercise.id))
+      problems.push(`${file}: exercise id ${loaded.exercise.id} is used twice`);
+    else library.set(loaded.exercise.id, loaded.exercise);
+  }
+  if (problems.length > 0) throw new ExerciseError(problems);
+  return library;
 }

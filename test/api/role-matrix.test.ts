@@ -41,6 +41,44 @@ const all = (status: number, roles: readonly Role[]): Partial<Record<Role, numbe
 const STAFF: Role[] = ["admin", "supervisor", "officer", "operator"];
 const READERS: Role[] = [...STAFF, "trader"];
 const EVERY_ROLE: Role[] = [...ROLES];
+/** Who runs training sessions, and who takes them. */
+const TRAINERS: Role[] = ["supervisor", "instructor"];
+const TRAINEES: Role[] = ["supervisor", "officer", "operator", "instructor"];
+const EXERCISE = "th-02-roadside-opening";
+
+/**
+ * A training session of the caller (a trainee role), else of the operator (the caller is refused
+ * before the session matters), starting at `beginAt` in the exercise's story.
+ */
+async function trainingSession(
+  h: Harness,
+  who: Who,
+  beginAt: string,
+): Promise<{ id: string; userId: string }> {
+  const username = who !== "anonymous" && TRAINEES.includes(who) ? who : "operator";
+  const user = await h.store.access.userByName(username);
+  const session = await h.context.training.start({
+    exerciseId: EXERCISE,
+    speed: 1,
+    trainees: [{ userId: user!.id, username }],
+    actor: "user:matrix",
+    beginAtMs: Date.parse(beginAt),
+  });
+  return { id: session.id, userId: user!.id };
+}
+
+/** After both of the exercise's alarms have reached the trainee. */
+const AFTER_ALARMS = "2025-06-12T11:02:00Z";
+/** After the trip has arrived at Nong Khai. */
+const AFTER_ARRIVAL = "2025-06-12T14:00:00Z";
+
+async function trainingAlarm(h: Harness, who: Who, acknowledged = false) {
+  const session = await trainingSession(h, who, AFTER_ALARMS);
+  const alarms = await h.context.training.alarms(session.id, session.userId);
+  const tamper = alarms.find((a) => a.type === "tamper")!;
+  if (acknowledged) await h.context.training.acknowledge(session.id, session.userId, tamper.id);
+  return `/api/v1/training/sessions/${session.id}/alarms/${tamper.id}`;
+}
 
 let counter = 0;
 const unique = (prefix: string): string => `${prefix}-${++counter}`;
@@ -104,7 +142,7 @@ async function ownSubscription(h: Harness, who: Who): Promise<string> {
 }
 
 const NOTIFY: Role[] = ["admin", "supervisor"];
-const USERS: Role[] = ["admin", "supervisor", "officer", "operator", "trader"];
+const USERS: Role[] = ["admin", "supervisor", "officer", "operator", "trader", "instructor"];
 const ruleBody = {
   name: "r",
   match: {},
@@ -176,7 +214,7 @@ const ROWS: Row[] = [
     method: "POST",
     route: "/api/v1/auth/password",
     // An API key (the gateway here) has no password.
-    allowed: { ...all(204, READERS), gateway: 403 },
+    allowed: { ...all(204, READERS), instructor: 204, gateway: 403 },
     // The policy refuses the current password as the new one: the caller first moves to an interim
     // password, and the tabled call moves it back (the caller's own session survives both changes).
     call: async (h, who) => {
@@ -905,6 +943,119 @@ const ROWS: Row[] = [
         epcisBody: { eventList: [] },
       }),
     }),
+  },
+  // training
+  {
+    method: "GET",
+    route: "/api/v1/training/exercises",
+    allowed: all(200, TRAINEES),
+    call: () => ({ url: "/api/v1/training/exercises" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions",
+    allowed: all(201, TRAINERS),
+    call: () => ({
+      url: "/api/v1/training/sessions",
+      body: { exerciseId: EXERCISE, speed: 10, trainees: ["operator"] },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/sessions",
+    allowed: all(200, TRAINEES),
+    call: () => ({ url: "/api/v1/training/sessions" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/sessions/:id",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ALARMS)).id}`,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/finish",
+    allowed: all(200, TRAINERS),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ALARMS)).id}/finish`,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/sessions/:id/alarms",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ALARMS)).id}/alarms`,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/sessions/:id/trips",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ALARMS)).id}/trips`,
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/alarms/:alarmId/acknowledge",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({ url: `${await trainingAlarm(h, who)}/acknowledge` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/alarms/:alarmId/resolve",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `${await trainingAlarm(h, who, true)}/resolve`,
+      body: { outcome: "confirmed_breach" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/alarms/:alarmId/escalate",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({ url: `${await trainingAlarm(h, who)}/escalate` }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/alarms/:alarmId/remote-unlock",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `${await trainingAlarm(h, who)}/remote-unlock`,
+      body: { answer: "refuse" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/training/sessions/:id/trips/:tripId/decision",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ARRIVAL)).id}/trips/TH-2506-4101/decision`,
+      body: { decision: "physical_inspection" },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/sessions/:id/debrief",
+    allowed: all(200, TRAINEES),
+    call: async (h, who) => ({
+      url: `/api/v1/training/sessions/${(await trainingSession(h, who, AFTER_ALARMS)).id}/debrief`,
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/results",
+    allowed: all(200, TRAINERS),
+    call: () => ({ url: "/api/v1/training/results" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/training/results.csv",
+    allowed: all(200, TRAINERS),
+    call: () => ({ url: "/api/v1/training/results.csv" }),
   },
 ];
 

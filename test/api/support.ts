@@ -48,7 +48,7 @@ export const FARAWAY: LonLat = [39.66, -4.05];
 
 /** Who calls: each role, a second officer (other office) and a second trader (other company). */
 export type Caller = Role | "officer2" | "trader2";
-export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
+export { ROLES } from "../../src/store/ports.js";
 
 export function officeFeature(id: string, center: LonLat, officeCode: string, unLocode?: string) {
   return {
@@ -265,6 +265,7 @@ export async function createHarness(
     ["trader", "trader", { companyId: "ACME" }],
     ["officer2", "officer", { offices: ["OFF-FAR"] }],
     ["trader2", "trader", { companyId: "OTHER" }],
+    ["instructor", "instructor", {}],
   ];
   for (const [caller, role, scope] of users) {
     if (options.callers !== undefined && !options.callers.includes(caller)) continue;

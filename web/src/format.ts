@@ -45,6 +45,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   operator: "Control-room operator",
   trader: "Trader / carrier",
   gateway: "Device gateway",
+  instructor: "Training instructor",
 };
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };

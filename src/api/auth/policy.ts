@@ -50,9 +50,13 @@ export type Permission =
   /** The outbox: deliveries, failures, dead letters; redeliver and discard. */
   | "outbox.admin"
   /** Alarm notification rules and offices' on-call rosters. */
-  | "notify.rules";
+  | "notify.rules"
+  /** Start and end training sessions; every trainee's results (instructors, supervisors). */
+  | "training.run"
+  /** Take part in training sessions: the exercise library, one's own sessions, actions and debrief. */
+  | "training.take";
 
-export const ROLES: readonly Role[] = ["admin", "supervisor", "officer", "operator", "trader", "gateway"];
+export { ROLES } from "../../store/ports.js";
 
 const STAFF_READ: readonly Permission[] = [
   "self",
@@ -103,6 +107,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.handover",
     "trips.inspect",
     "notify.rules",
+    "training.run",
+    "training.take",
   ]),
   // A remote unlock is an officer's act at the destination office (and nobody else's).
   officer: new Set<Permission>([
@@ -113,9 +119,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "trips.dossier",
     "trips.handover",
     "trips.inspect",
+    "training.take",
   ]),
   // The control room monitors and handles alarms; it cannot arm, disarm or declare.
-  operator: new Set<Permission>(STAFF_READ),
+  operator: new Set<Permission>([...STAFF_READ, "training.take"]),
   // Traders and carriers read their own cargo and may report an incident on it.
   trader: new Set<Permission>([
     "self",
@@ -128,6 +135,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     "subscriptions.manage",
   ]),
   gateway: new Set<Permission>(["self", "ingest"]),
+  // Instructors run training sessions; they see no live trip, device, alarm or event.
+  instructor: new Set<Permission>(["self", "training.run", "training.take"]),
 };
 
 /** The caller of a request: a logged-in user or a system's API key. */
@@ -157,6 +166,7 @@ export function tripVisible(principal: Principal, trip: TripRecord): boolean {
     case "officer":
       return tripOffices(trip).some((office) => principal.offices.includes(office));
     case "gateway":
+    case "instructor":
       return false;
     case "admin":
     case "supervisor":
@@ -171,6 +181,7 @@ export function deviceVisible(principal: Principal, device: DeviceRecord): boole
     case "trader":
       return principal.companyId !== undefined && device.companyId === principal.companyId;
     case "gateway":
+    case "instructor":
       return false;
     case "admin":
     case "supervisor":
@@ -191,6 +202,7 @@ export function eventVisible(
     case "officer":
       return event.offices.some((office) => principal.offices.includes(office));
     case "gateway":
+    case "instructor":
       return false;
     case "admin":
     case "supervisor":

@@ -7,9 +7,10 @@ import { AlarmEvidenceView } from "./evidence.js";
 import { HandoverView, KeySet, PartnerView } from "./federation.js";
 import { ALARM_TYPES } from "../../core/domain/model.js";
 import { RULE_KEYS } from "../../core/domain/rules.js";
+import { ROLES } from "../../store/ports.js";
 import { ErrorResponse, StringEnum, Time } from "./common.js";
 
-export const ROLE_VALUES = ["admin", "supervisor", "officer", "operator", "trader", "gateway"] as const;
+export const ROLE_VALUES = ROLES;
 export const ZONE_KINDS = ["office", "rest", "restricted"] as const;
 export const DEVICE_CLASSES = ["active", "semi-active", "passive"] as const;
 export const DEVICE_PROTOCOLS = ["jt701", "teltonika", "mqtt", "http", "epcis"] as const;

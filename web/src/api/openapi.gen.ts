@@ -285,7 +285,7 @@ export type User = {
   readonly id: string;
   readonly username: string;
   readonly displayName: string;
-  readonly role: "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway";
+  readonly role: "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway" | "instructor";
   readonly companyId?: string;
   readonly offices: readonly string[];
   readonly disabled: boolean;
@@ -308,7 +308,7 @@ export type Company = {
 export type ApiKey = {
   readonly id: string;
   readonly name: string;
-  readonly role: "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway";
+  readonly role: "admin" | "supervisor" | "officer" | "operator" | "trader" | "gateway" | "instructor";
   readonly companyId?: string;
   readonly offices: readonly string[];
   /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
@@ -490,6 +490,112 @@ export type Inspection = {
     /** Why a disarm would be refused now. */
     readonly refusal?: string;
   };
+};
+
+export type TrainingExercise = {
+  readonly id: string;
+  readonly title: string;
+  readonly level: "basic" | "intermediate" | "advanced";
+  readonly corridor?: string;
+  readonly topics: readonly string[];
+  readonly briefing: {
+    readonly role: string;
+    readonly office: string;
+    readonly text: string;
+  };
+  /** The exercise's trip ids. */
+  readonly trips: readonly string[];
+  /** How many responses are scored. */
+  readonly expectedResponses: number;
+};
+
+export type TrainingSession = {
+  readonly id: string;
+  /** Always true: this is a training session, not live data. */
+  readonly training: true;
+  readonly exerciseId: string;
+  readonly title: string;
+  readonly briefing: {
+    readonly role: string;
+    readonly office: string;
+    readonly text: string;
+  };
+  /** Exercise seconds per wall-clock second (1 to 60). */
+  readonly speed: number;
+  readonly state: "running" | "finished";
+  /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+  readonly startedAt: string;
+  readonly startedBy: string;
+  /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+  readonly finishedAt?: string;
+  /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+  readonly exerciseStart: string;
+  /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+  readonly exerciseEnd: string;
+  /** The session's exercise clock now (RFC 3339). */
+  readonly exerciseNow: string;
+  readonly trainees: readonly {
+    readonly userId: string;
+    readonly username: string;
+  }[];
+};
+
+export type TrainingResult = {
+  readonly sessionId: string;
+  readonly exerciseId: string;
+  readonly trainee: {
+    readonly userId: string;
+    readonly username: string;
+  };
+  /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+  readonly startedAt: string;
+  readonly finished: boolean;
+  readonly points: number;
+  readonly maxPoints: number;
+  readonly percent: number;
+  readonly penaltyPoints: number;
+  readonly items: readonly {
+    readonly responseId: string;
+    readonly item: "acknowledge" | "outcome" | "escalate" | "remote_unlock" | "decision";
+    readonly expected: string;
+    readonly actual: string | null;
+    readonly verdict: "right" | "late" | "wrong" | "missed";
+    readonly points: number;
+    readonly maxPoints: number;
+    readonly delayS?: number;
+  }[];
+  readonly stray: readonly {
+    readonly reason: "wrong_trip" | "unexpected_alarm";
+    readonly kind: string;
+    readonly tripId: string;
+    /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+    readonly at: string;
+  }[];
+};
+
+export type TrainingDebrief = {
+  readonly session: TrainingSession;
+  readonly results: readonly TrainingResult[];
+  readonly responses: readonly {
+    readonly id: string;
+    readonly kind: "alarm" | "arrival";
+    readonly tripId: string;
+    readonly alarmType?: string;
+    /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+    readonly startedAt?: string;
+    readonly acknowledgeWithinS?: number;
+    readonly outcome?: "confirmed_breach" | "false_alarm" | "technical_fault";
+    readonly retracted?: boolean;
+    readonly escalate?: boolean;
+    readonly remoteUnlock?: "refuse" | "allow";
+    readonly decision?: "release" | "documentary_check" | "physical_inspection";
+    readonly notes: string;
+  }[];
+  readonly timeline: readonly {
+    /** RFC 3339 time, e.g. 2025-06-10T08:00:00Z. */
+    readonly at: string;
+    readonly note: string;
+  }[];
 };
 
 /** The answer 200 of GET /api/v1/kpis. */
