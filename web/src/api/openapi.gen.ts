@@ -420,6 +420,36 @@ export type Partner = {
   readonly revocationReason?: string;
 };
 
+export type Handover = {
+  /** The handover id the sender chose. */
+  readonly id: string;
+  readonly direction: "incoming" | "outgoing";
+  /** The partner administration's id. */
+  readonly partner: string;
+  /** Our trip: the leg handed over, or the continuing leg opened here. */
+  readonly tripId: string;
+  /** The partner's trip. */
+  readonly partnerTripId?: string;
+  /** The customs office where monitoring passes. */
+  readonly office: string;
+  /** Outgoing: sending, receipted (the partner's receipt is stored), refused. Incoming: recognised (arms on the first closed-seal report at our office) or not-recognised (inspect and re-seal, then arm by hand). */
+  readonly status: "sending" | "receipted" | "refused" | "recognised" | "not-recognised";
+  /** What the receiving side decided about the seal. */
+  readonly recognition?: "recognised" | "not-recognised";
+  /** Why not recognised, or why refused. */
+  readonly reason?: string;
+  readonly refusalCode?: string;
+  /** SHA-256 (hex) of the dossier file sent or received. */
+  readonly dossierDigest: string;
+  /** The receiving administration's signed receipt (compact JWS). */
+  readonly receipt?: string;
+  readonly outboxId?: number;
+  readonly armedAt?: string;
+  readonly actor: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+};
+
 export type RiskReason = {
   readonly factor:
     "alarm" | "seal" | "route" | "signal" | "transit" | "device" | "trader" | "carrier" | "random";
