@@ -20,6 +20,7 @@ import type { ZoneLookup } from "../interop/trip-facts.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { NewOutboxMessage, SubscriptionRecord } from "../store/outbox-ports.js";
 import type { AuditRecord, Store, TripRecord } from "../store/ports.js";
+import { SerialRun } from "./serial-run.js";
 import { WEBHOOK_KIND, type WebhookPayload } from "./webhook.js";
 
 /** engine_state key of the last audit seq fanned out. */
@@ -31,7 +32,7 @@ export interface FanoutLogger {
 }
 
 export class WebhookFanout {
-  private running: Promise<number> | undefined;
+  private readonly serial = new SerialRun(() => this.drain());
 
   constructor(
     private readonly store: Store,
@@ -47,14 +48,8 @@ export class WebhookFanout {
    * Fans out every audit record after the cursor, in batches; resolves with the number of messages
    * enqueued. Calls overlapping a running one wait for it and then run again (nothing is missed).
    */
-  async catchUp(): Promise<number> {
-    while (this.running !== undefined) await this.running.catch(() => 0);
-    this.running = this.drain();
-    try {
-      return await this.running;
-    } finally {
-      this.running = undefined;
-    }
+  catchUp(): Promise<number> {
+    return this.serial.call();
   }
 
   private async drain(): Promise<number> {
@@ -111,20 +106,8 @@ export class WebhookFanout {
         for (const subscription of subscriptions) {
           const owner = owners.get(`${subscription.owner.kind}:${subscription.owner.id}`);
           if (!wants(subscription, owner, record.seq, event, trip)) continue;
-          const body = formatEvent(subscription.format, event, {
-            nowMs: this.options.nowMs(),
-            identity: this.options.identity ?? { id: "sealwatch", name: "Sealwatch" },
-          });
-          if (body === undefined) continue;
-          const payload: WebhookPayload = { eventId: event.id, eventType: event.type, body };
-          messages.push({
-            kind: WEBHOOK_KIND,
-            destination: subscription.id,
-            orderingKey: trip.id,
-            payload,
-            ...(trip.companyId === undefined ? {} : { companyId: trip.companyId }),
-            createdAtMs: this.options.nowMs(),
-          });
+          const message = webhookMessage(subscription, event, trip, this.options);
+          if (message !== undefined) messages.push(message);
         }
     }
     return messages;
@@ -135,6 +118,29 @@ export class WebhookFanout {
     const reading = await this.store.readings.latestBefore(deviceId, atMs + 1, "fix");
     return reading?.lon === undefined || reading.lat === undefined ? undefined : [reading.lon, reading.lat];
   }
+}
+
+/** The outbox message that delivers `event` to `subscription` in its format (none without that form). */
+export function webhookMessage(
+  subscription: SubscriptionRecord,
+  event: CanonicalEvent,
+  trip: TripRecord,
+  options: { readonly nowMs: () => number; readonly identity?: ExportIdentity },
+): NewOutboxMessage | undefined {
+  const body = formatEvent(subscription.format, event, {
+    nowMs: options.nowMs(),
+    identity: options.identity ?? { id: "sealwatch", name: "Sealwatch" },
+  });
+  if (body === undefined) return undefined;
+  const payload: WebhookPayload = { eventId: event.id, eventType: event.type, body };
+  return {
+    kind: WEBHOOK_KIND,
+    destination: subscription.id,
+    orderingKey: trip.id,
+    payload,
+    ...(trip.companyId === undefined ? {} : { companyId: trip.companyId }),
+    createdAtMs: options.nowMs(),
+  };
 }
 
 /**
@@ -153,7 +159,7 @@ export async function ownerNow(
   return user === undefined || user.disabled ? undefined : principalOfUser(user);
 }
 
-/** Whether `subscription` gets `event` (filters, its start, and what its owner may see now). */
+/** Whether `subscription` gets `event` of the audit record `auditSeq` (its start, filters, its owner now). */
 export function wants(
   subscription: SubscriptionRecord,
   owner: Principal | undefined,
@@ -161,8 +167,18 @@ export function wants(
   event: CanonicalEvent,
   trip: TripRecord,
 ): boolean {
-  if (subscription.status !== "active" || owner === undefined) return false;
   if (auditSeq <= (subscription.afterAuditSeq ?? 0)) return false;
+  return wantsEvent(subscription, owner, event, trip);
+}
+
+/** Whether `subscription` gets `event` by its filters and what its owner may see now. */
+export function wantsEvent(
+  subscription: SubscriptionRecord,
+  owner: Principal | undefined,
+  event: CanonicalEvent,
+  trip: TripRecord,
+): boolean {
+  if (subscription.status !== "active" || owner === undefined) return false;
   if (subscription.eventTypes !== undefined && !subscription.eventTypes.includes(event.type)) return false;
   if (subscription.tripIds !== undefined && !subscription.tripIds.includes(trip.id)) return false;
   if (subscription.companyId !== undefined && trip.companyId !== subscription.companyId) return false;

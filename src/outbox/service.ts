@@ -1,6 +1,6 @@
 /**
- * The outbox at work in `sealwatch serve`: the webhook fan-out (audit chain → subscription
- * messages) every second, and the dispatcher delivering every kind it has a handler for (webhooks,
+ * The outbox at work in `sealwatch serve`: the webhook fan-outs (audit chain and readings →
+ * subscription messages) every second, and the dispatcher delivering every kind it has a handler for (webhooks,
  * and whatever other parts register: partner messages, e-mails). Delivered and discarded messages
  * are purged after `retentionDays`. Nothing here holds up ingestion or the engine: they only append
  * to the audit chain, which the fan-out reads on its own time.
@@ -11,6 +11,7 @@ import type { ExportIdentity } from "../interop/export.js";
 import type { Store } from "../store/ports.js";
 import { OutboxDispatcher, type DeliveryHandler, type DispatcherLogger } from "./dispatcher.js";
 import { WebhookFanout } from "./fanout.js";
+import { ReadingFanout } from "./reading-fanout.js";
 import { WEBHOOK_KIND, WebhookHandler } from "./webhook.js";
 
 export interface OutboxServiceOptions {
@@ -33,6 +34,7 @@ export interface OutboxServiceOptions {
 export class OutboxService {
   readonly dispatcher: OutboxDispatcher;
   readonly fanout: WebhookFanout;
+  readonly readingFanout: ReadingFanout;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastPurgeMs = 0;
@@ -42,6 +44,10 @@ export class OutboxService {
       nowMs: options.nowMs,
       identity: options.identity,
       logger: options.logger,
+    });
+    this.readingFanout = new ReadingFanout(options.store, {
+      nowMs: options.nowMs,
+      identity: options.identity,
     });
     this.dispatcher = new OutboxDispatcher(
       options.store.outbox,
@@ -79,7 +85,8 @@ export class OutboxService {
 
   private async tick(): Promise<void> {
     try {
-      if ((await this.fanout.catchUp()) > 0) this.dispatcher.nudge();
+      const enqueued = (await this.fanout.catchUp()) + (await this.readingFanout.catchUp());
+      if (enqueued > 0) this.dispatcher.nudge();
       const now = this.options.nowMs();
       if (now - this.lastPurgeMs > 3_600_000) {
         this.lastPurgeMs = now;

@@ -37,7 +37,13 @@ const NewSubscription = Strict({
   }),
   format: StringEnum(SUBSCRIPTION_FORMATS, { description: "The body of each delivery." }),
   eventTypes: Type.Optional(
-    Type.Array(StringEnum(CANONICAL_EVENT_TYPES), { minItems: 1, maxItems: 20, uniqueItems: true }),
+    Type.Array(StringEnum(CANONICAL_EVENT_TYPES), {
+      minItems: 1,
+      maxItems: 20,
+      uniqueItems: true,
+      description:
+        "Event types delivered; absent: every type but seal.opened, seal.closed and position, which come from the readings and are sent only when named (a position at most every 5 minutes per device).",
+    }),
   ),
   tripIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true })),
   companyId: Type.Optional(Id),
