@@ -3,6 +3,8 @@
  * metrics, the live-stream clients, and the scope checks that turn "not yours" into 404.
  */
 import { HandoverArming } from "../federation/handover-arming.js";
+import { HandoverSender, type DeclaredHandover } from "../federation/handover-sender.js";
+import { HandoverTrigger } from "../federation/handover-trigger.js";
 import type { FastifyRequest } from "fastify";
 import { SealwatchError } from "../core/errors.js";
 import type { AlarmRecord, DeviceRecord, TripRecord } from "../store/ports.js";
@@ -48,6 +50,10 @@ export class ApiContext {
   private readonly stopFixing: () => void;
   /** Legs opened by a recognised handover, armed on their first closed-seal report at our office. */
   readonly handoverArming: HandoverArming | undefined;
+  /** Hands trips over to partners (through the outbox). */
+  readonly handoverSender: HandoverSender | undefined;
+  /** Starts a trip's handover when it reaches its handover office. */
+  private readonly handoverTrigger: HandoverTrigger | undefined;
 
   constructor(readonly deps: ApiDeps) {
     const { config, store, clock, bus } = deps;
@@ -88,6 +94,9 @@ export class ApiContext {
         deps.logger?.error({ err: error }, "handover: finding the legs waiting to arm failed");
       });
       this.handoverArming = arming;
+      const sender = new HandoverSender(deps.federation, deps.host, () => deps.outboxNudge?.());
+      this.handoverSender = sender;
+      this.handoverTrigger = new HandoverTrigger(store, sender, bus, deps.logger);
     }
   }
 
@@ -95,6 +104,7 @@ export class ApiContext {
   close(): void {
     this.stopFixing();
     this.handoverArming?.close();
+    this.handoverTrigger?.close();
   }
 
   get store() {
@@ -107,6 +117,19 @@ export class ApiContext {
 
   now(): number {
     return this.deps.clock.nowMs();
+  }
+
+  /** The handover a declaration names: `office` must be an active partner's (OFFICE_NOT_PARTNERS). */
+  async handoverOffice(office: string): Promise<DeclaredHandover> {
+    if (this.handoverSender === undefined)
+      throw new SealwatchError("FEDERATION_UNAVAILABLE", "this process runs without the federation service");
+    const partner = await this.handoverSender.partnerFor(office);
+    return { office, partner: partner.id };
+  }
+
+  /** Handovers started by arrival at the handover office still in flight (tests). */
+  async handoversIdle(): Promise<void> {
+    await this.handoverTrigger?.idle();
   }
 
   /** The trip, if the caller may see it; NOT_FOUND otherwise (whether or not it exists). */

@@ -166,7 +166,7 @@ export class HandoverReceiver {
           ...(declared.conveyance === undefined ? {} : { conveyance: declared.conveyance }),
           ...(declared.goodsDescription === undefined ? {} : { goodsDescription: declared.goodsDescription }),
           declaredBy: actor,
-          handover: {
+          handoverFrom: {
             from: partner.id,
             partnerTripId: body.tripId,
             handoverId: body.handoverId,

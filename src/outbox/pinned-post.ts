@@ -7,11 +7,9 @@
  * refusal: permanent; Retry-After honoured).
  */
 import { lookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { privateAddressReason } from "./callback-url.js";
 import type { HandlerResult } from "./dispatcher.js";
+import { postOnce } from "./http-post.js";
 
 export interface PinnedPostOptions {
   /** Call private, loopback and link-local addresses too (tests, closed networks). */
@@ -56,72 +54,26 @@ async function resolve(
   return addresses[0]!;
 }
 
-function post(
+async function post(
   url: URL,
   body: string | Buffer,
   headers: Record<string, string>,
   target: { address: string; family: number },
   signal: AbortSignal,
-  maxResponse: number,
+  maxResponseBytes: number,
 ): Promise<HandlerResult> {
-  const pinned: LookupFunction = (_host, options, callback) => {
-    if ((options as { all?: boolean }).all === true)
-      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
-    else callback(null, target.address, target.family);
+  const answer = await postOnce(url, body, { headers, signal, target, maxResponseBytes });
+  if (!answer.ok) return { ok: false, error: answer.error };
+  const status = answer.statusCode;
+  if (status >= 200 && status < 300) return { ok: true, statusCode: status };
+  const text = answer.text.slice(0, 200);
+  return {
+    ok: false,
+    statusCode: status,
+    error: `HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}${text === "" ? "" : `: ${text}`}`,
+    ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
   };
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve) => {
-    const request = client.request(
-      url,
-      {
-        method: "POST",
-        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-        lookup: pinned,
-        signal,
-        agent: false,
-      },
-      (response) => {
-        let read = 0;
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => {
-          if (read < maxResponse) chunks.push(chunk.subarray(0, maxResponse - read));
-          read += chunk.length;
-          if (read > maxResponse) response.destroy();
-        });
-        const done = (): void => {
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ ok: true, statusCode: status });
-          const text = Buffer.concat(chunks).toString("utf8").slice(0, 200);
-          const retryAfter = retryAfterMs(response.headers["retry-after"]);
-          resolve({
-            ok: false,
-            statusCode: status,
-            error: `HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}${text === "" ? "" : `: ${text}`}`,
-            ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-          });
-        };
-        response.on("end", done);
-        response.on("close", done);
-        response.on("error", done);
-      },
-    );
-    request.on("error", (error) =>
-      resolve({
-        ok: false,
-        error: signal.aborted ? "timed out (or stopped)" : `cannot deliver: ${error.message}`,
-      }),
-    );
-    request.end(body);
-  });
 }
 
 class PolicyError extends Error {}
 const isPolicy = (error: unknown): boolean => error instanceof PolicyError;
-
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}

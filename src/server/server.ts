@@ -16,6 +16,8 @@ import { MemoryLiveBus } from "../bus/live-events.js";
 import { readIoMappingFile } from "../gateway/io-mapping-file.js";
 import type { Config } from "../config/schema.js";
 import { Federation } from "../federation/federation.js";
+import { HANDOVER_KIND, HandoverSender } from "../federation/handover-sender.js";
+import { PartnerDeliveryHandler } from "../federation/partner-delivery.js";
 import { Gateway } from "../gateway/gateway.js";
 import { loadMasterKey } from "../gateway/security/master-key.js";
 import { monotonic, systemClock, type Clock } from "../monitor/clock.js";
@@ -101,6 +103,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger: logger.child({ component: "federation" }),
     });
 
+    // Partner deliveries (handovers) go out through the same outbox as webhooks.
+    let nudgeOutbox = (): void => undefined;
+    const handovers = new HandoverSender(federation, host, () => nudgeOutbox());
     const outbox = new OutboxService({
       store,
       config,
@@ -113,8 +118,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ...(federation.identity.country === undefined ? {} : { country: federation.identity.country }),
       },
       logger: logger.child({ component: "outbox" }),
-      handlers: notificationHandlers(config),
+      handlers: {
+        ...notificationHandlers(config),
+        [HANDOVER_KIND]: new PartnerDeliveryHandler(federation, handovers),
+      },
     });
+    nudgeOutbox = () => outbox.nudge();
     outbox.start();
     cleanup.push(() => outbox.stop());
     const notifier = new Notifier(store, {

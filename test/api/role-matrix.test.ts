@@ -831,6 +831,16 @@ const ROWS: Row[] = [
     allowed: all(200, READERS),
     call: async (h) => ({ url: `/api/v1/trips/${(await h.newTrip()).tripId}/handovers` }),
   },
+  {
+    method: "POST",
+    route: "/api/v1/trips/:id/handover",
+    allowed: all(202, ["admin", "supervisor", "officer"]),
+    call: async (h) => {
+      await partner(h);
+      const { tripId } = await h.newTrip({ stage: "armed" });
+      return { url: `/api/v1/trips/${tripId}/handover`, body: { office: "UG000101" } };
+    },
+  },
   // open data out and subscriptions (src/api/routes/interop.ts, subscriptions.ts)
   {
     method: "GET",

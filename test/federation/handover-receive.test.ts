@@ -14,16 +14,8 @@ import { issueDossier } from "../../src/federation/dossiers.js";
 import { openReceipt, type HandoverBody } from "../../src/federation/handover-message.js";
 import type { PublishedKeySet } from "../../src/federation/instance-keys.js";
 import { signRequest } from "../../src/federation/signed-request.js";
-import {
-  DESTINATION,
-  MIDWAY,
-  ORIGIN,
-  createHarness,
-  officeFeature,
-  type ErrorJson,
-  type Harness,
-  type TripJson,
-} from "../api/support.js";
+import { MIDWAY, ORIGIN, type ErrorJson, type Harness, type TripJson } from "../api/support.js";
+import { declareKenyanTrip, twoAdministrations } from "./two-administrations.js";
 
 interface Received {
   readonly receipt: string;
@@ -38,56 +30,7 @@ describe("handover: the receiving side", () => {
   let trips = 0;
 
   before(async () => {
-    ke = await createHarness(
-      {
-        administrationId: "KE-KRA",
-        administrationName: "Kenya Revenue Authority",
-        administrationCountry: "KE",
-        administrationOffices: "KE000001,KE000002,KE000003",
-      },
-      { callers: ["supervisor"] },
-    );
-    ug = await createHarness(
-      {
-        administrationId: "UG-URA",
-        administrationName: "Uganda Revenue Authority",
-        administrationCountry: "UG",
-        administrationOffices: "UG000001,UG000002",
-      },
-      { callers: ["supervisor", "officer", "trader"] },
-    );
-    // Both know Malaba (UG side) and Kampala by their Ugandan office codes.
-    for (const h of [ke, ug]) {
-      for (const zone of [
-        officeFeature("UG-MALABA", MIDWAY, "UG000001"),
-        officeFeature("UG-KAMPALA", DESTINATION, "UG000002"),
-      ]) {
-        const r = await h.request("POST", "/api/v1/zones", { as: "admin", body: zone });
-        assert.equal(r.statusCode, 201, r.body);
-      }
-    }
-    keKeys = (await ke.request("GET", "/api/v1/federation/keys")).json();
-    ugKeys = (await ug.request("GET", "/api/v1/federation/keys")).json();
-    const register = async (h: Harness, body: object) => {
-      const r = await h.request("POST", "/api/v1/federation/partners", { as: "admin", body });
-      assert.equal(r.statusCode, 201, r.body);
-    };
-    await register(ke, {
-      id: "UG-URA",
-      name: "Uganda Revenue Authority",
-      country: "UG",
-      baseUrl: "http://127.0.0.1:1",
-      offices: ["UG000001", "UG000002"],
-      keys: ugKeys.keys,
-    });
-    await register(ug, {
-      id: "KE-KRA",
-      name: "Kenya Revenue Authority",
-      country: "KE",
-      baseUrl: "http://127.0.0.1:1",
-      offices: ["KE000001", "KE000002", "KE000003"],
-      keys: keKeys.keys,
-    });
+    ({ ke, ug, keKeys, ugKeys } = await twoAdministrations());
   });
   after(async () => {
     await ke?.close();
@@ -97,23 +40,7 @@ describe("handover: the receiving side", () => {
   /** A Kenyan trip Nairobi-like origin → Kampala, armed and on its way; `broken` opens the seal on the road. */
   async function kenyanTrip(broken = false): Promise<{ tripId: string; deviceId: string }> {
     trips++;
-    const deviceId = await ke.newDevice();
-    const tripId = `KE-TRIP-${trips}`;
-    const declared = await ke.request("POST", "/api/v1/trips", {
-      as: "admin",
-      body: {
-        id: tripId,
-        origin: "OFF-ORIGIN",
-        destination: "UG-KAMPALA",
-        route: { type: "LineString", coordinates: [ORIGIN, MIDWAY, DESTINATION] },
-        deadline: new Date(ke.clock.nowMs() + 2 * 86_400_000).toISOString(),
-        devices: [deviceId],
-        companyId: "ACME",
-        containers: ["CSQU3054383"],
-        seals: [`KRA-${trips}`],
-      },
-    });
-    assert.equal(declared.statusCode, 201, declared.body);
+    const { tripId, deviceId } = await declareKenyanTrip(ke, `KE-TRIP-${trips}`, `KRA-${trips}`);
     await ke.reading(deviceId, ORIGIN);
     const armed = await ke.host.command({ tripId, command: "arm", actor: "user:test" });
     assert.ok(armed.accepted, armed.refusal);

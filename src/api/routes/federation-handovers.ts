@@ -5,10 +5,12 @@
  * see a trip sees its handovers.
  */
 import { Type, type Static } from "@fastify/type-provider-typebox";
+import { SealwatchError } from "../../core/errors.js";
 import { HandoverReceiver } from "../../federation/handover-receiver.js";
 import type { HandoverRecord } from "../../store/federation-ports.js";
 import type { ApiApp } from "../app.js";
 import { principalOf, type ApiContext } from "../context.js";
+import { checkIdentifier } from "../input-checks.js";
 import { IdParams, Repeated, StringEnum, Strict, withErrors } from "../schemas/common.js";
 import type { HandoverView } from "../schemas/federation.js";
 import { iso } from "../views.js";
@@ -137,6 +139,47 @@ export function federationHandoverRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const trip = await ctx.visibleTrip(principalOf(request), request.params.id);
       return { items: (await ctx.store.federation.handovers({ tripId: trip.id })).map(handoverView) };
+    },
+  );
+
+  app.post(
+    "/trips/:id/handover",
+    {
+      config: { permission: "trips.handover" },
+      schema: {
+        tags,
+        summary:
+          "Hand the trip over to the partner administration that owns the office: the dossier of the leg goes out through the outbox",
+        description:
+          "Without body.office, the handover office of the trip's declaration. Answered at once with the handover (status sending); the partner's signed receipt is stored when it comes, and the trip is then closed here.",
+        params: IdParams,
+        body: Strict({
+          office: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 16,
+              description: "The partner's border office (customs office reference number).",
+            }),
+          ),
+        }),
+        response: withErrors({ 202: HandoverRef }),
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const trip = await ctx.visibleTrip(p, request.params.id);
+      const sender = ctx.handoverSender;
+      if (sender === undefined)
+        throw new SealwatchError(
+          "FEDERATION_UNAVAILABLE",
+          "this process runs without the federation service",
+        );
+      const office =
+        request.body.office === undefined
+          ? undefined
+          : checkIdentifier("customsOffice", "body.office", request.body.office);
+      const handover = await sender.start(trip.id, p.actor, office);
+      return reply.code(202).send(handoverView(handover));
     },
   );
 }

@@ -84,6 +84,14 @@ const TripBody = Strict({
     }),
   ),
   goodsDescription: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  handoverOffice: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 16,
+      description:
+        "A partner administration's border office (reference number) where monitoring passes to it: the trip is handed over when it gets there (docs/federation.md).",
+    }),
+  ),
 });
 type TripBodyType = Static<typeof TripBody>;
 
@@ -172,6 +180,12 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
             ...body.conveyance,
             imo: checkIdentifier("imoNumber", "body.conveyance.imo", body.conveyance.imo),
           };
+    const handover =
+      body.handoverOffice === undefined
+        ? undefined
+        : await ctx.handoverOffice(
+            checkIdentifier("customsOffice", "body.handoverOffice", body.handoverOffice),
+          );
     const route = checkPositions("body.route.coordinates", body.route.coordinates);
     const deadlineMs = checkTime("body.deadline", body.deadline);
     const now = ctx.now();
@@ -215,6 +229,7 @@ export function tripRoutes(app: ApiApp, ctx: ApiContext): void {
       ...(conveyance === undefined ? {} : { conveyance }),
       ...(body.carrierId === undefined ? {} : { carrierId: body.carrierId }),
       ...(body.goodsDescription === undefined ? {} : { goodsDescription: body.goodsDescription }),
+      ...(handover === undefined ? {} : { handover }),
       declaredBy: actor,
     };
     const reference = mrn ?? body.reference;
