@@ -10,22 +10,14 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Page } from "playwright-core";
 import { chromiumMissing, launchChromium, type LaunchedBrowser } from "../../bench/support/chromium.js";
-import { corridorRoute, DEMO_CORRIDORS } from "../../src/demo/corridors.js";
 import { ApiCallError } from "../../src/sim/api-client.js";
-import { SIM_RULES } from "../../src/sim/fleet.js";
-import { Jt701Link } from "../../src/sim/links/jt701-link.js";
-import type { SimReading } from "../../src/sim/links/link.js";
-import { RouteWalk } from "../../src/sim/route-walk.js";
-import { login, screenshot, startTestDemo, type TestDemo } from "./support/harness.js";
+import { go, login, screenshot, startTestDemo, type TestDemo } from "./support/harness.js";
+import { OwnConveyance, reading } from "./support/own-conveyance.js";
 
 const skip = chromiumMissing();
-const TH = DEMO_CORRIDORS.find((c) => c.id === "TH-LCB-NKI")!;
-const ROUTE = corridorRoute(TH);
-const WALK = new RouteWalk(ROUTE);
-const LOCK_ID = "7019990001";
-const DEVICE = "ELK-E2E-0001";
 /** Extra seconds for the simulated fleet to run before the screenshots (richer pictures for docs/). */
 const WARMUP_S = Number(process.env.SEALWATCH_SCREENSHOT_WARMUP_S ?? "0");
+const DEVICE = "ELK-E2E-0001";
 
 interface PageGlobals {
   readonly __sealwatchStore?: {
@@ -69,103 +61,23 @@ function recordAlerts(): void {
   };
 }
 
-/** Moves the single-page app to another view (a hash route), without reloading it. */
-async function go(p: Page, hash: string): Promise<void> {
-  await p.evaluate((h) => {
-    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-  }, hash);
-}
-
-function reading(fraction: number, patch: Partial<SimReading> = {}): SimReading {
-  const p = WALK.at(fraction);
-  return {
-    atMs: Date.now(),
-    lon: p.lon,
-    lat: p.lat,
-    speedKmh: 60,
-    courseDeg: p.courseDeg,
-    valid: true,
-    seal: "closed",
-    tamper: false,
-    batteryPct: 90,
-    ...patch,
-  };
-}
-
-/** Keeps our e-lock reporting every 3 s (no signal loss while the test looks at the page). */
-class Heartbeat {
-  private timer: NodeJS.Timeout | undefined;
-  constructor(
-    private readonly link: Jt701Link,
-    public fraction: number,
-  ) {}
-  start(): void {
-    this.timer = setInterval(
-      () => void this.link.send([reading(this.fraction)]).catch(() => undefined),
-      3000,
-    );
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
 describe("dashboard journeys in Chromium", { skip }, () => {
   let t: TestDemo;
   let browser: LaunchedBrowser;
-  let link: Jt701Link;
-  let heartbeat: Heartbeat;
+  let own: OwnConveyance;
   const tripId = `E2E-${Date.now().toString(36)}`;
 
   before(async () => {
     t = await startTestDemo({ seed: 11, vehicles: 24 });
     browser = await launchChromium();
-    link = new Jt701Link({ host: "127.0.0.1", port: t.demo.server.ports.jt701! }, LOCK_ID);
     // A conveyance of our own on the Thai corridor, whose alarm the test causes when it wants.
-    const admin = t.client("admin");
-    await admin.post("/devices", {
-      id: DEVICE,
-      class: "active",
-      vendor: "Jointech",
-      model: "JT701",
-      protocol: "jt701",
-      identifiers: [LOCK_ID],
-      reportIntervalS: 5,
-      companyId: "northwind-trading",
-    });
-    await link.send([reading(0, { speedKmh: 0, seal: "closed" })]);
-    const officer = t.client("officer-th-lcb");
-    await officer.post("/trips", {
-      id: tripId,
-      origin: TH.origin,
-      destination: TH.destination,
-      route: { type: "LineString", coordinates: ROUTE.map(([lon, lat]) => [lon, lat]) },
-      deadline: new Date(Date.now() + 3_600_000).toISOString(),
-      devices: [DEVICE],
-      rules: SIM_RULES,
-      companyId: "northwind-trading",
-      conveyance: { mode: "road", registration: "71-E2E1", nationality: "TH" },
-      goodsDescription: "Browser test cargo",
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await officer.post(`/trips/${tripId}/arm`, {});
-        break;
-      } catch (error) {
-        if (!(error instanceof ApiCallError) || error.code !== "COMMAND_REFUSED" || attempt > 5) throw error;
-        await sleep(500);
-      }
-    }
-    await sleep(1100);
-    await link.send([reading(0.05)]);
-    heartbeat = new Heartbeat(link, 0.05);
-    heartbeat.start();
+    own = new OwnConveyance(t, tripId, DEVICE, "7019990001");
+    await own.start("71-E2E1");
     if (WARMUP_S > 0) await sleep(WARMUP_S * 1000);
   });
 
   after(async () => {
-    heartbeat?.stop();
-    link?.close();
+    own?.stop();
     await browser?.close();
     await t?.stop();
   });
@@ -204,7 +116,7 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     await p.getByRole("button", { name: "Critical alerts on" }).waitFor();
 
     // The lock's rope is cut: the alarm reaches the open page over the live stream.
-    await link.send([reading(0.06, { tamper: true })]);
+    await own.send(reading(0.06, { tamper: true }));
     const card = p.locator(`li.alarm[data-trip-id="${tripId}"]`, { hasText: "Tamper" }).first();
     await card.waitFor({ timeout: 20_000 });
     assert.match((await card.textContent()) ?? "", /Tamper/);
@@ -258,9 +170,7 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     await screenshot(p, "trip-view");
 
     // The conveyance arrives; the destination's officer disarms it (a transit for the KPIs).
-    heartbeat.fraction = 1;
-    await sleep(1100);
-    await link.send([reading(1, { speedKmh: 0 })]);
+    await own.arrive();
     const nki = t.client("officer-th-nki");
     // The confirmed breach makes the channel red: the disarm waits for the inspection decision.
     for (let attempt = 0; ; attempt++) {

@@ -73,3 +73,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** Moves the single-page app to another view (a hash route), without reloading it. */
+export async function go(p: Page, hash: string): Promise<void> {
+  await p.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+}

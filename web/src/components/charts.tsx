@@ -20,7 +20,7 @@ const TYPE_COLORS: Record<AlarmType, string> = {
   seal_mismatch: "#e85d04",
 };
 
-function Figure({
+export function Figure({
   id,
   title,
   summary,

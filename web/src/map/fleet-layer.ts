@@ -189,6 +189,12 @@ export class FleetLayer {
     attempt();
   }
 
+  /** Gives up framing (the viewer chose where to look before the conveyances were known). */
+  stopFitting(): void {
+    if (this.fitTimer !== undefined) window.clearTimeout(this.fitTimer);
+    this.fitTimer = undefined;
+  }
+
   /** Outlines one conveyance in white (the selected alarm's or trip's). */
   select(deviceId: string | undefined): void {
     this.selected = deviceId;

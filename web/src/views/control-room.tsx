@@ -153,53 +153,57 @@ export function ControlRoom() {
       if (m.getLayer(id)) m.moveLayer(id);
   }, [zones, mapReady]);
 
-  const select = useCallback(
-    (alarm: Alarm) => {
-      setSelected(alarm);
-      setAlarmTrip(undefined);
-      const m = map.current;
-      // The conveyance only while its device still carries this alarm's trip.
-      const onTrip = [...store.conveyances.values()].filter((x) => x.tripId === alarm.tripId);
-      const c = onTrip.find((x) => x.deviceId === alarm.deviceId) ?? onTrip[0];
-      layer.current?.select(c?.deviceId);
-      // Where it happened (the evidence), not where the device is now.
-      const place = alarmPlace(alarm);
-      const target = place ?? (c?.lon !== undefined && c.lat !== undefined ? [c.lon, c.lat] : undefined);
-      if (m !== undefined) {
-        setMarkers(
-          m,
-          "alarm-place",
-          place === undefined
-            ? []
-            : [
-                {
-                  type: "Feature",
-                  properties: {
-                    color: SEVERITY_COLORS[alarm.severity],
-                    radius: 9,
-                    label: alarmLabel(alarm.type),
-                  },
-                  geometry: { type: "Point", coordinates: place },
-                },
-              ],
-        );
-        if (target !== undefined) m.flyTo({ center: target, zoom: Math.max(m.getZoom(), 9), speed: 1.6 });
-      }
-      void api<Trip>(`/trips/${encodeURIComponent(alarm.tripId)}`).then(
-        (trip) => {
-          setAlarmTrip(trip);
-          const mm = map.current;
-          if (mm === undefined) return;
-          setRoute(mm, trip.route.coordinates, trip.rules.corridorM ?? 1000);
-          // Nothing places the alarm: the trip's route instead.
-          const bounds = target === undefined ? boundsOf(lonLats(trip.route.coordinates)) : undefined;
-          if (bounds !== undefined) mm.fitBounds(bounds, { padding: 60, maxZoom: 9 });
-        },
-        () => undefined,
-      );
-    },
-    [store],
-  );
+  const select = useCallback((alarm: Alarm) => {
+    setSelected(alarm);
+    setAlarmTrip(undefined);
+    void api<Trip>(`/trips/${encodeURIComponent(alarm.tripId)}`).then(setAlarmTrip, () => undefined);
+  }, []);
+
+  // The chosen alarm on the map, once the map is ready (an alarm may be picked before it is).
+  useEffect(() => {
+    const m = map.current;
+    if (m === undefined || !mapReady || selected === undefined) return;
+    // The conveyance only while its device still carries this alarm's trip.
+    const onTrip = [...store.conveyances.values()].filter((x) => x.tripId === selected.tripId);
+    const c = onTrip.find((x) => x.deviceId === selected.deviceId) ?? onTrip[0];
+    layer.current?.stopFitting();
+    layer.current?.select(c?.deviceId);
+    // Where it happened (the evidence), not where the device is now.
+    const place = alarmPlace(selected);
+    setMarkers(
+      m,
+      "alarm-place",
+      place === undefined
+        ? []
+        : [
+            {
+              type: "Feature",
+              properties: {
+                color: SEVERITY_COLORS[selected.severity],
+                radius: 9,
+                label: alarmLabel(selected.type),
+              },
+              geometry: { type: "Point", coordinates: place },
+            },
+          ],
+    );
+    const target = place ?? (c?.lon !== undefined && c.lat !== undefined ? [c.lon, c.lat] : undefined);
+    if (target !== undefined) m.flyTo({ center: target, zoom: Math.max(m.getZoom(), 9), speed: 1.6 });
+  }, [mapReady, selected, store]);
+
+  // Its trip's route; the route frames the view when nothing places the alarm.
+  useEffect(() => {
+    const m = map.current;
+    if (m === undefined || !mapReady || alarmTrip === undefined) return;
+    setRoute(m, alarmTrip.route.coordinates, alarmTrip.rules.corridorM ?? 1000);
+    const placed =
+      selected !== undefined &&
+      (alarmPlace(selected) !== undefined ||
+        [...store.conveyances.values()].some((x) => x.tripId === selected.tripId && x.lon !== undefined));
+    const bounds = placed ? undefined : boundsOf(lonLats(alarmTrip.route.coordinates));
+    if (bounds !== undefined) m.fitBounds(bounds, { padding: 60, maxZoom: 9 });
+    // Only when the trip is read: a moving conveyance does not move the view again.
+  }, [mapReady, alarmTrip]);
 
   return (
     <div className="control-room">

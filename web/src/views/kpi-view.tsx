@@ -1,8 +1,12 @@
-/** Key figures as charts: transit times against limits, alarms per day, false alarms, time to acknowledge. */
-import { useEffect } from "react";
+/**
+ * Key figures as charts: transit times against limits, alarms per day, false alarms, time to
+ * acknowledge, and risk-based inspection (channels at arrival, hit rates, inspections avoided).
+ */
+import { useCallback, useEffect } from "react";
 import { api } from "../api/client.js";
-import type { Kpis } from "../api/types.js";
+import type { InspectionFigures, Kpis } from "../api/types.js";
 import { AckChart, AlarmsByDayChart, FalseAlarmChart, TransitChart } from "../components/charts.js";
+import { ChannelChart, HitRateChart } from "../components/inspection-charts.js";
 import { useAsync } from "../components/use-async.js";
 import { time } from "../format.js";
 import { useZones, zoneName } from "./hooks.js";
@@ -10,10 +14,15 @@ import { useZones, zoneName } from "./hooks.js";
 export function KpiView() {
   const zones = useZones();
   const kpis = useAsync(() => api<Kpis>("/kpis?days=7"), []);
+  const inspections = useAsync(() => api<InspectionFigures>("/kpis/inspections"), []);
+  const reload = useCallback(() => {
+    kpis.reload();
+    inspections.reload();
+  }, [kpis.reload, inspections.reload]);
   useEffect(() => {
-    const timer = window.setInterval(kpis.reload, 30_000);
+    const timer = window.setInterval(reload, 30_000);
     return () => window.clearInterval(timer);
-  }, [kpis.reload]);
+  }, [reload]);
   const k = kpis.data;
   return (
     <div className="page kpis">
@@ -25,7 +34,7 @@ export function KpiView() {
             {k.totals.alarms} alarms in all · updated {time(k.generatedAt)}
           </p>
         )}
-        <button type="button" onClick={kpis.reload}>
+        <button type="button" onClick={reload}>
           Refresh
         </button>
       </header>
@@ -44,6 +53,8 @@ export function KpiView() {
           <AlarmsByDayChart kpis={k} />
           <FalseAlarmChart kpis={k} />
           <AckChart kpis={k} />
+          {inspections.data !== undefined && <ChannelChart figures={inspections.data} />}
+          {inspections.data !== undefined && <HitRateChart figures={inspections.data} />}
         </div>
       )}
     </div>

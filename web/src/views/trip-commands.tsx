@@ -1,7 +1,18 @@
-/** Arm, disarm (with force and a reason before arrival) and cancel, as the trip's state allows. */
+/**
+ * Arm, disarm (with force and a reason before arrival) and cancel, as the trip's state allows; a
+ * refusal (e.g. DISARM_REFUSED until the inspection decision is recorded) is shown with its reason.
+ */
 import { useState } from "react";
 import { api, ApiError } from "../api/client.js";
 import type { Trip } from "../api/types.js";
+
+/** A refusal in people's words: a disarm refused for the inspection says so first. */
+function refusalText(e: unknown): string {
+  if (!(e instanceof ApiError)) return String(e);
+  if (e.code === "DISARM_REFUSED")
+    return `Disarm refused — the inspection decision comes first. ${e.message}`;
+  return e.message;
+}
 
 export function TripCommands({ trip, onChanged }: { trip: Trip; onChanged: (trip: Trip) => void }) {
   const [busy, setBusy] = useState(false);
@@ -21,7 +32,7 @@ export function TripCommands({ trip, onChanged }: { trip: Trip; onChanged: (trip
       });
       setForcing(false);
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ kind: "error", text: refusalText(e) });
     } finally {
       setBusy(false);
     }

@@ -16,6 +16,7 @@ import { useSession } from "../session.js";
 import { commandsTrips, handlesAlarms, useAssignees, useZones, zoneName } from "./hooks.js";
 import { alarmPlace, TripAlarms } from "./trip-alarms.js";
 import { TripCommands } from "./trip-commands.js";
+import { InspectionPanel } from "./trip-inspection.js";
 import { TripTimeline } from "./trip-timeline.js";
 
 interface Fix {
@@ -141,11 +142,12 @@ export function TripView({ tripId }: { tripId: string }) {
     return () => window.clearInterval(timer);
   }, [playing, range]);
 
+  // An alarm to show on the map: flown to once the map is ready (instead of the route's framing).
+  const [flyTo, setFlyTo] = useState<{ place: [number, number]; n: number } | undefined>();
   const showAlarm = useCallback((alarm: Alarm) => {
     setShownAlarm(alarm.id);
     const place = alarmPlace(alarm);
-    if (place !== undefined)
-      map.current?.flyTo({ center: place, zoom: Math.max(map.current.getZoom(), 11), speed: 1.6 });
+    if (place !== undefined) setFlyTo((previous) => ({ place, n: (previous?.n ?? 0) + 1 }));
   }, []);
 
   const onReady = useCallback((m: MapLibreMap) => {
@@ -209,6 +211,12 @@ export function TripView({ tripId }: { tripId: string }) {
 
   // Frame the route once it is known.
   const framed = useRef(false);
+  useEffect(() => {
+    const m = map.current;
+    if (m === undefined || !mapReady || flyTo === undefined) return;
+    framed.current = true;
+    m.flyTo({ center: flyTo.place, zoom: Math.max(m.getZoom(), 11), speed: 1.6 });
+  }, [mapReady, flyTo]);
   useEffect(() => {
     const m = map.current;
     if (m === undefined || !mapReady || trip === undefined || framed.current) return;
@@ -275,6 +283,13 @@ export function TripView({ tripId }: { tripId: string }) {
           <dd>{trip.rules.corridorM ?? 1000} m each side of the route</dd>
         </dl>
         {commandsTrips(me.role) && <TripCommands trip={trip} onChanged={setTrip} />}
+        <InspectionPanel
+          trip={trip}
+          canInspect={
+            me.role === "supervisor" || (me.role === "officer" && me.offices.includes(trip.destination))
+          }
+          version={`${trip.updatedAt} ${alarms.map((a) => a.updatedAt).join(" ")}`}
+        />
       </section>
       <div className="trip-map">
         <MapView
