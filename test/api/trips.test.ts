@@ -248,6 +248,30 @@ describe("trips", () => {
     assert.ok(!trader.entries.some((e: { action?: string }) => e.action === "alarm.comment"));
     assert.ok(trader.entries.some((e: { action?: string }) => e.action === "alarm.raise"));
     assert.ok(!trader.entries.some((e: { kind: string }) => e.kind === "reading"));
+    // Who handled it is ours: no officer or operator, no notes, in what a trader reads.
+    await h.request("POST", `/api/v1/alarms/${alarm.id}/acknowledge`, { as: "operator", body: {} });
+    await h.request("POST", `/api/v1/alarms/${alarm.id}/resolve`, {
+      as: "operator",
+      body: { outcome: "false_alarm", notes: "operator Anan checked with the driver" },
+    });
+    const handled = (
+      await h.request("GET", `/api/v1/trips/${tripId}/timeline?readings=false`, { as: "trader" })
+    ).json<{ entries: (TimelineEntryJson & { actor?: string; details?: Record<string, unknown> })[] }>();
+    const resolved = handled.entries.find((e) => (e as { action?: string }).action === "alarm.resolve");
+    assert.equal(resolved?.details?.outcome, "false_alarm");
+    for (const e of handled.entries) {
+      assert.ok(e.actor === undefined || e.actor === "engine" || e.actor === "system", JSON.stringify(e));
+      assert.ok(
+        !JSON.stringify(e).includes("Anan") && !JSON.stringify(e).includes("operator"),
+        JSON.stringify(e),
+      );
+    }
+    const staffView = (
+      await h.request("GET", `/api/v1/trips/${tripId}/timeline?readings=false`, { as: "operator" })
+    ).json<{ entries: { action?: string; actor?: string }[] }>();
+    assert.ok(
+      staffView.entries.some((e) => e.action === "alarm.resolve" && (e.actor ?? "").startsWith("user:")),
+    );
     const limited = (
       await h.request("GET", `/api/v1/trips/${tripId}/timeline?limit=2`, { as: "operator" })
     ).json<{ entries: TimelineEntryJson[] }>();

@@ -60,6 +60,35 @@ const ALARM_ENGINE_ACTIONS = new Set([
 /** Internal handling that traders and carriers do not see. */
 const STAFF_ONLY_ACTIONS = new Set(["alarm.comment", "alarm.assign", "alarm.escalate"]);
 
+/** Actors that are no person: the monitoring engine and the system's own steps. */
+const NON_PERSONS = new Set(["engine", "system"]);
+/** Details a trader may read: what happened to their cargo, never notes, reasons or who handled it. */
+const TRADER_DETAILS = new Set([
+  "type",
+  "severity",
+  "from",
+  "to",
+  "state",
+  "outcome",
+  "channel",
+  "decision",
+  "result",
+]);
+
+/** The entry as a trader sees it: state changes and alarms, never which officer or operator acted. */
+function forTraders(entry: TimelineEntry, record: AuditRecord): TimelineEntry {
+  const { actor: _actor, details: _details, ...rest } = entry;
+  const details =
+    typeof record.details === "object" && record.details !== null
+      ? Object.fromEntries(Object.entries(record.details).filter(([key]) => TRADER_DETAILS.has(key)))
+      : undefined;
+  return {
+    ...rest,
+    ...(NON_PERSONS.has(record.actor) ? { actor: record.actor } : {}),
+    ...(details === undefined || Object.keys(details).length === 0 ? {} : { details }),
+  };
+}
+
 function auditEntry(record: AuditRecord, auditRef: (seq: number) => string): TimelineEntry {
   const kind: TimelineKind =
     record.action === "trip.transition"
@@ -112,7 +141,13 @@ export async function tripTimeline(
     audit.push(...(await store.audit.list({ subjectType: "alarm", subjectId: alarm.id })));
   const entries: { ms: number; order: number; entry: TimelineEntry }[] = audit
     .filter((r) => !(options.forTrader && STAFF_ONLY_ACTIONS.has(r.action)))
-    .map((r) => ({ ms: r.atMs, order: r.seq, entry: auditEntry(r, options.auditRef) }));
+    .map((r) => ({
+      ms: r.atMs,
+      order: r.seq,
+      entry: options.forTrader
+        ? forTraders(auditEntry(r, options.auditRef), r)
+        : auditEntry(r, options.auditRef),
+    }));
   const window = tripWindow(trip, nowMs);
   if (options.readings && window !== undefined) {
     for (const deviceId of trip.devices) {
