@@ -167,7 +167,7 @@ describe("inspection decision and alarm evidence in Chromium", { skip }, () => {
     await login(p, t.demo.url, t.user("operator"));
     await go(p, "#/control");
     const card = p.locator(`li.alarm[data-alarm-id="${alarmId}"]`);
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: 60_000 });
     assert.equal((await card.locator(".evidence-line").textContent())?.trim(), evidence.reason);
 
     await card.click();

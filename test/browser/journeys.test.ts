@@ -118,7 +118,7 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     // The lock's rope is cut: the alarm reaches the open page over the live stream.
     await own.send(reading(0.06, { tamper: true }));
     const card = p.locator(`li.alarm[data-trip-id="${tripId}"]`, { hasText: "Tamper" }).first();
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: 60_000 });
     assert.match((await card.textContent()) ?? "", /Tamper/);
     const alarmId = await card.getAttribute("data-alarm-id");
     assert.ok(alarmId);
