@@ -3,9 +3,10 @@
  * escalation steps are due, and enqueues one outbox message per recipient and channel (e-mail, web
  * push, a webhook subscription), rendered in the recipient's language. The messages and the alarm's
  * progress (the last step sent per rule, an engine_state fact) are committed in one transaction, so
- * a restart neither loses a step nor sends one twice; delivery, retries and dead letters are the
- * outbox's (src/outbox/). A failing alarm is logged and tried at the next tick; it never stops the
- * others or the engine.
+ * a restart neither loses a step nor sends one twice, and the commit is refused when the progress
+ * moved meanwhile, so two processes (several API servers on one database) never both send a step;
+ * delivery, retries and dead letters are the outbox's (src/outbox/). A failing alarm is logged and
+ * tried at the next tick; it never stops the others or the engine.
  *
  * Tenancy: a person is told only of alarms on trips they may see now (a trader its company's, an
  * officer its offices'), whatever the rule or roster says; a disabled user is told nothing.
@@ -16,6 +17,7 @@ import type { NotificationRule, OnCallRoster } from "../core/notify/model.js";
 import { stepsDue, type DueStep } from "../core/notify/routing.js";
 import type { NewOutboxMessage } from "../store/outbox-ports.js";
 import type { AlarmRecord, Store, TripRecord } from "../store/ports.js";
+import { isStoreError } from "../store/store-error.js";
 import { ownerNow } from "../outbox/fanout.js";
 import { WEBHOOK_KIND, type WebhookPayload } from "../outbox/webhook.js";
 import { renderNotification } from "./render.js";
@@ -144,9 +146,16 @@ export class Notifier {
       );
       sent.set(step.ruleId, Math.max(sent.get(step.ruleId) ?? -1, step.step));
     }
-    await this.store.outbox.enqueue(messages, {
-      progress: { key, value: JSON.stringify(Object.fromEntries(sent)) },
-    });
+    try {
+      // `expected`: another process that sent these steps first wins; this one sends nothing.
+      await this.store.outbox.enqueue(messages, {
+        progress: { key, value: JSON.stringify(Object.fromEntries(sent)), expected: stored ?? null },
+      });
+    } catch (error) {
+      if (!isStoreError(error, "STORE_CONFLICT")) throw error;
+      this.quietUntil.delete(alarm.id);
+      return 0;
+    }
     return messages.length;
   }
 

@@ -85,8 +85,12 @@ export interface OutboxFilter {
 export interface EnqueueOptions {
   /** Chained into the audit log in the same transaction (the event the messages report). */
   readonly audit?: readonly AuditEntry[];
-  /** A small fact set in the same transaction (e.g. how far a producer has read), see EngineStateStore. */
-  readonly progress?: { readonly key: string; readonly value: string };
+  /**
+   * A small fact set in the same transaction (e.g. how far a producer has read), see EngineStateStore.
+   * With `expected`, the enqueue is refused whole (StoreError STORE_CONFLICT) unless the key holds that
+   * value now (null: the key is absent), so two producers racing on the same step never both commit.
+   */
+  readonly progress?: { readonly key: string; readonly value: string; readonly expected?: string | null };
 }
 
 export interface OutboxStore {

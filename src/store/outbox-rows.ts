@@ -2,6 +2,7 @@
  * Outbox messages and subscriptions to rows and back, shared by both stores, and the SQL both
  * dialects share (placeholders are written `?` and numbered for PostgreSQL by `numbered`).
  */
+import { StoreError } from "./store-error.js";
 import { bytes, text, type Row } from "./rows.js";
 import { fromJsonText, toJsonText } from "./json-value.js";
 import type {
@@ -190,4 +191,18 @@ export function subscriptionFromRow(row: Row): SubscriptionRecord {
       ? {}
       : { sealedSecret: bytes(row.sealed_secret) }),
   };
+}
+
+/** Refuses an enqueue whose progress key does not hold the expected value (see EnqueueOptions). */
+export function progressCheck(
+  key: string,
+  expected: string | null,
+  actual: string | null,
+  location: string,
+): void {
+  if (actual !== expected)
+    throw new StoreError(
+      "STORE_CONFLICT",
+      `${location}: progress ${key} moved (another producer enqueued this step); nothing was enqueued`,
+    );
 }

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { NewOutboxMessage, SubscriptionRecord } from "../../src/store/outbox-ports.js";
+import { isStoreError } from "../../src/store/store-error.js";
 import type { StoreHarness } from "./contract.js";
 import { T0 } from "./records.js";
 
@@ -46,6 +47,26 @@ export function outboxContract(h: StoreHarness): void {
       assert.equal((await store.audit.head())?.action, "handover.send");
       assert.equal(await store.engineState.get("outbox.test"), "42");
       assert.deepEqual(await store.outbox.get(messages[1]!.id), messages[1]);
+    });
+
+    it("refuses, whole, an enqueue whose progress key does not hold the expected value", async () => {
+      const store = await h.fresh();
+      const key = "outbox.cas";
+      await store.outbox.enqueue([message(1)], { progress: { key, value: "a", expected: null } });
+      // A second producer that read the key before the first wrote it: refused, nothing stored.
+      await assert.rejects(
+        store.outbox.enqueue([message(2)], { progress: { key, value: "b", expected: null } }),
+        (error: unknown) => isStoreError(error, "STORE_CONFLICT"),
+      );
+      await assert.rejects(
+        store.outbox.enqueue([message(3)], { progress: { key, value: "c", expected: "x" } }),
+        (error: unknown) => isStoreError(error, "STORE_CONFLICT"),
+      );
+      assert.equal((await store.outbox.list()).length, 1);
+      assert.equal(await store.engineState.get(key), "a");
+      await store.outbox.enqueue([message(4)], { progress: { key, value: "d", expected: "a" } });
+      assert.equal(await store.engineState.get(key), "d");
+      assert.equal((await store.outbox.list()).length, 2);
     });
 
     it("stores nothing of an enqueue whose audit entry fails", async () => {

@@ -23,6 +23,7 @@ import {
   settleUpdate,
   subscriptionFromRow,
   subscriptionParams,
+  progressCheck,
 } from "../outbox-rows.js";
 import type { Row } from "../rows.js";
 import { appendAuditIn } from "./pg-audit.js";
@@ -49,6 +50,21 @@ export class PgOutbox implements OutboxStore {
   ): Promise<{ messages: OutboxMessage[]; audit: AuditRecord[] }> {
     return this.db.transaction(async (c) => {
       await this.db.query("SELECT pg_advisory_xact_lock($1)", [ENQUEUE_LOCK], c);
+      const expected = options.progress?.expected;
+      if (expected !== undefined) {
+        // Every enqueue holds the lock above, so nothing changes the key between this read and the write.
+        const { rows } = await this.db.query<Row>(
+          "SELECT value FROM engine_state WHERE key = $1",
+          [options.progress!.key],
+          c,
+        );
+        progressCheck(
+          options.progress!.key,
+          expected,
+          rows[0] === undefined ? null : String(rows[0].value),
+          this.db.location,
+        );
+      }
       const stored: OutboxMessage[] = [];
       for (const m of messages) {
         const { rows } = await this.db.query<Row>(INSERT, newMessageParams(m), c);

@@ -23,6 +23,7 @@ import {
   settleUpdate,
   subscriptionFromRow,
   subscriptionParams,
+  progressCheck,
 } from "../outbox-rows.js";
 import type { Row } from "../rows.js";
 import { appendAuditNow } from "./sqlite-audit.js";
@@ -41,6 +42,17 @@ export class SqliteOutbox implements OutboxStore {
     options: EnqueueOptions = {},
   ): Promise<{ messages: OutboxMessage[]; audit: AuditRecord[] }> {
     return this.s.write(() => {
+      const expected = options.progress?.expected;
+      if (expected !== undefined) {
+        const row = this.s.stmt("SELECT value FROM engine_state WHERE key = ?").get(options.progress!.key) as
+          Row | undefined;
+        progressCheck(
+          options.progress!.key,
+          expected,
+          row === undefined ? null : String(row.value),
+          this.s.location,
+        );
+      }
       const insert = this.s.stmt(INSERT);
       const stored = messages.map((m) => messageFromRow(insert.get(newMessageParams(m)) as Row));
       const audit = options.audit === undefined ? [] : appendAuditNow(this.s, options.audit);
