@@ -2,10 +2,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SealwatchError } from "../core/errors.js";
-import { parseTimeMs } from "../core/time/rfc3339.js";
 import { EXPORT_FORMATS, exportTrip, type ExportFormat } from "../interop/export.js";
 import { UsageError, type Command } from "./command.js";
 import { DB_HELP, DB_OPTION, withStore } from "./store-target.js";
+import { periodOptions } from "./time-option.js";
 
 const HELP = `Usage: sealwatch export TRIP --format epcis|dcsa|ncts|eaeu [options]
 
@@ -23,14 +23,6 @@ Options:
   --country CC      this administration's country, ISO 3166-1 alpha-2 (default: $SEALWATCH_ADMINISTRATION_COUNTRY)
 ${DB_HELP}
   -h, --help        this help`;
-
-function time(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = parseTimeMs(text);
-  if (ms === undefined)
-    throw new UsageError(`--${name} "${text}" is not an RFC 3339 time such as 2025-06-10T08:00:00Z`, HELP);
-  return ms;
-}
 
 export const exportCommand: Command = {
   name: "export",
@@ -65,10 +57,7 @@ export const exportCommand: Command = {
       throw new UsageError(`--format "${format}" is not one of ${EXPORT_FORMATS.join(", ")}`, HELP);
     if (values.xml === true && format !== "ncts")
       throw new UsageError("--xml goes with --format ncts only", HELP);
-    const fromMs = time("from", values.from);
-    const toMs = time("to", values.to);
-    if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs)
-      throw new UsageError("--to must be after --from", HELP);
+    const { fromMs, toMs } = periodOptions(values, HELP);
     const country = values.country ?? process.env.SEALWATCH_ADMINISTRATION_COUNTRY;
     if (country !== undefined && !/^[A-Z]{2}$/.test(country))
       throw new UsageError(`--country "${country}" is not an ISO 3166-1 alpha-2 code`, HELP);

@@ -18,6 +18,7 @@ import { gatewayCommand } from "./gateway-command.js";
 import { replayCommand } from "./replay-command.js";
 import { serveCommand } from "./serve-command.js";
 import { simulateCommand } from "./simulate-command.js";
+import { whatifCommand } from "./whatif-command.js";
 
 const COMMANDS: readonly Command[] = [
   replayCommand,
@@ -27,6 +28,7 @@ const COMMANDS: readonly Command[] = [
   auditCommand,
   dossierCommand,
   exportCommand,
+  whatifCommand,
   exerciseCommand,
   gatewayCommand,
   engineCommand,

@@ -18,6 +18,11 @@ export function seedFingerprint(seed: string): string {
   return createHash("sha256").update(seed, "utf8").digest("hex").slice(0, 16);
 }
 
+/** The seed kept in the store, if one was made (read only: a what-if must not make one). */
+export function keptSeed(store: Store): Promise<string | undefined> {
+  return store.engineState.get(SEED_KEY);
+}
+
 /**
  * The configured seed, else the one kept in the store, else a new one kept there (and audited by
  * its fingerprint) so that draws stay the same across restarts.
