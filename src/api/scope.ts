@@ -44,7 +44,7 @@ export class Scope {
   private readonly devices = new Map<string, Promise<boolean>>();
   private readonly actors = new Map<string, Promise<string>>();
   /** Device visibility known without a lookup (preloaded for the live stream). */
-  private readonly knownDevices = new Map<string, boolean>();
+  private knownDevices = new Map<string, boolean>();
 
   constructor(
     readonly principal: Principal,
@@ -97,10 +97,12 @@ export class Scope {
   async preloadDevices(): Promise<void> {
     if (this.principal.role !== "trader") return;
     const companyId = this.principal.companyId;
-    this.knownDevices.clear();
+    const known = new Map<string, boolean>();
+    if (companyId !== undefined)
+      for (const device of await this.store.devices.list({ companyId })) known.set(device.id, true);
+    // Swapped whole, so that an event written meanwhile sees the old set or the new, never none.
+    this.knownDevices = known;
     this.devices.clear();
-    if (companyId === undefined) return;
-    for (const device of await this.store.devices.list({ companyId })) this.knownDevices.set(device.id, true);
   }
 
   /** How an actor appears to this caller: itself and its company's people by name, others by side. */

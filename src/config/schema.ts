@@ -453,6 +453,15 @@ export const CONFIG_SCHEMA = {
     min: 1,
     description: "Seconds between heartbeat comments on the live stream (keeps proxies from closing it).",
   },
+  streamRecheckS: {
+    env: "SEALWATCH_STREAM_RECHECK_S",
+    type: "integer",
+    default: 5,
+    min: 1,
+    max: 300,
+    description:
+      "Seconds between checks that an open live stream's credential still holds (also checked before each batch of events); the stream ends when it does not.",
+  },
   streamMaxPending: {
     env: "SEALWATCH_STREAM_MAX_PENDING",
     type: "integer",

@@ -210,6 +210,8 @@ describe("a slow stream client", () => {
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
       scope: adminScope,
       cursorToken: String,
+      credentialEnded: () => Promise.resolve(undefined),
+      recheckMs: 60_000,
       onDropped: (reason, count) => (dropped[reason] = (dropped[reason] ?? 0) + count),
       onClosed: () => (closed = true),
     });
@@ -228,7 +230,7 @@ describe("a slow stream client", () => {
     bus.publish(reading("D0", 5000), 5000);
   });
 
-  it("sends what waited, in cursor order, once the socket drains", () => {
+  it("sends what waited, in cursor order, once the socket drains", async () => {
     const bus = new MemoryLiveBus(1000);
     const response = new StuckResponse();
     const client = new SseClient(response as unknown as ServerResponse, admin, {
@@ -237,6 +239,8 @@ describe("a slow stream client", () => {
       targets: { critical: 120, high: 300, medium: 900, low: 3600 },
       scope: adminScope,
       cursorToken: String,
+      credentialEnded: () => Promise.resolve(undefined),
+      recheckMs: 60_000,
       onDropped: () => undefined,
       onClosed: () => undefined,
     });
@@ -249,6 +253,8 @@ describe("a slow stream client", () => {
       return true;
     };
     response.emit("drain");
+    // Written once the credential is checked for the batch.
+    await new Promise((resolve) => setImmediate(resolve));
     const ids = response.written
       .filter((w) => w.startsWith("id: "))
       .map((w) => Number(/^id: (\d+)/.exec(w)![1]));

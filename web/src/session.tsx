@@ -4,7 +4,7 @@
  * reloaded whenever the stream says it cannot resume.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, getToken, query, setToken, setUnauthenticatedHandler } from "./api/client.js";
+import { api, getToken, query, sessionEnded, setToken, setUnauthenticatedHandler } from "./api/client.js";
 import type { Alarm, DashboardConfig, FleetItem, Me, Trip, User } from "./api/types.js";
 import { FleetStore } from "./live/fleet-store.js";
 import { LiveStream, type StreamStatus } from "./live/stream.js";
@@ -97,6 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       onEvent: (event) => fleet.apply(event),
       onReset: () => void reload(),
       onStatus: setStatus,
+      onEnded: sessionEnded,
     });
     reload().then(
       (cursor) => {

@@ -131,6 +131,29 @@ export class Authenticator {
     );
   }
 
+  /**
+   * Whether the credential a principal was made from still holds, for a connection that outlives
+   * its request (the live stream): undefined if it does, else why it ended. A change of the user's
+   * or key's role or scope ends it too (what the connection filters by would be stale).
+   */
+  async ended(principal: Principal): Promise<CredentialEnd | undefined> {
+    const now = this.clock.nowMs();
+    if (principal.kind === "apiKey") {
+      const key = await this.access.apiKey(principal.id);
+      if (key === undefined || key.revokedAtMs !== undefined) return "key_revoked";
+      return sameScope(principal, principalOfApiKey(key)) ? undefined : "access_changed";
+    }
+    // The user first: disabling also ends the sessions, and the reason to give is the disabling.
+    const user = await this.access.user(principal.id);
+    if (user === undefined || user.disabled) return "user_disabled";
+    if (principal.sessionHash !== undefined) {
+      const session = await this.access.session(principal.sessionHash);
+      if (session === undefined || session.revokedAtMs !== undefined) return "logged_out";
+      if (session.expiresAtMs <= now) return "session_expired";
+    }
+    return sameScope(principal, principalOfUser(user)) ? undefined : "access_changed";
+  }
+
   async logout(principal: Principal): Promise<void> {
     if (principal.sessionHash !== undefined)
       await this.access.revokeSession(principal.sessionHash, this.clock.nowMs());
@@ -160,6 +183,27 @@ export class Authenticator {
     }
     return principalOfApiKey(key);
   }
+}
+
+/** Why a credential stopped holding (the live stream's `end` event says it). */
+export type CredentialEnd =
+  "logged_out" | "session_expired" | "user_disabled" | "key_revoked" | "access_changed";
+
+export const CREDENTIAL_END_MESSAGES: Readonly<Record<CredentialEnd, string>> = {
+  logged_out: "the session was logged out or ended (a password change, an administrator); log in again",
+  session_expired: "the session expired; log in again",
+  user_disabled: "the user was disabled",
+  key_revoked: "the API key was revoked",
+  access_changed: "the caller's role or scope changed; reconnect to follow with the new one",
+};
+
+function sameScope(a: Principal, b: Principal): boolean {
+  return (
+    a.role === b.role &&
+    a.companyId === b.companyId &&
+    a.offices.length === b.offices.length &&
+    a.offices.every((office, i) => b.offices[i] === office)
+  );
 }
 
 export function principalOfApiKey(key: ApiKeyRecord): Principal {

@@ -66,6 +66,8 @@ export function streamRoutes(app: ApiApp, ctx: ApiContext): void {
         targets: ctx.targets,
         scope,
         cursorToken: (cursor) => ctx.cursors.seal("stream", cursor, principal.actor),
+        credentialEnded: () => ctx.auth.ended(principal),
+        recheckMs: ctx.deps.config.streamRecheckS * 1000,
         onDropped: (reason, count) => ctx.metrics.streamDropped.inc({ reason }, count),
         onClosed: (closed) => {
           ctx.streams.delete(closed);

@@ -5,9 +5,15 @@
  * readings are coalesced (only the latest per device is kept, moved to the back so that cursors stay
  * in order); when the queue still outgrows its bound the client is cut off, and reconnects with its
  * last cursor to resume from the bus's buffer.
+ *
+ * The stream outlives the request that opened it, so the credential is checked again before each
+ * batch of events is written and on a timer: after a logout, the user's disabling, the key's
+ * revocation, the session's expiry or a change of the caller's scope, the stream sends a last
+ * `end` event saying why and closes.
  */
 import type { ServerResponse } from "node:http";
 import type { LiveBus, LiveEvent } from "../../bus/live-events.js";
+import { CREDENTIAL_END_MESSAGES, type CredentialEnd } from "../auth/authenticator.js";
 import { eventVisible, type Principal } from "../auth/policy.js";
 import { NON_HTML_CSP, securityHeaders } from "../http/security-headers.js";
 import type { Scope } from "../scope.js";
@@ -21,6 +27,10 @@ export interface SseClientOptions {
   readonly scope: Scope;
   /** The opaque token the caller sees for a bus position (src/api/stream/cursor.ts). */
   readonly cursorToken: (cursor: number) => string;
+  /** Why the caller's credential no longer holds, or undefined while it does. */
+  readonly credentialEnded: () => Promise<CredentialEnd | undefined>;
+  /** Milliseconds between checks of the credential while no event comes. */
+  readonly recheckMs: number;
   readonly onDropped: (reason: "coalesced" | "cut_off", count: number) => void;
   readonly onClosed: (client: SseClient) => void;
 }
@@ -30,6 +40,11 @@ export class SseClient {
   private waitingForDrain = false;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private recheck: NodeJS.Timeout | undefined;
+  /** A check of the credential is running; events queue until it answers. */
+  private checking = false;
+  /** Events arrived during the running check: another check follows before they are written. */
+  private arrivedWhileChecking = false;
   private unsubscribe: (() => void) | undefined;
   private readonly forTrader: boolean;
 
@@ -55,7 +70,9 @@ export class SseClient {
     this.response.on("close", () => this.close());
     this.response.on("drain", () => {
       this.waitingForDrain = false;
-      this.flush();
+      if (this.pending.size === 0) return;
+      if (this.checking) this.arrivedWhileChecking = true;
+      else void this.checkThen(() => this.flush());
     });
     const replayed: LiveEvent[] = [];
     let replaying = true;
@@ -81,12 +98,50 @@ export class SseClient {
       if (!this.waitingForDrain) this.write(`: heartbeat ${new Date().toISOString()}\n\n`);
     }, this.options.heartbeatMs);
     this.heartbeat.unref();
+    this.recheck = setInterval(() => {
+      if (!this.checking) void this.checkThen(() => this.options.scope.preloadDevices());
+    }, this.options.recheckMs);
+    this.recheck.unref();
+  }
+
+  /**
+   * Checks the credential, then runs `next` if it still holds, or ends the stream with the reason.
+   * A failure of the check itself (the store unavailable) ends nothing: the next check decides.
+   */
+  private async checkThen(next: () => unknown): Promise<void> {
+    this.checking = true;
+    try {
+      const ended = await this.options.credentialEnded();
+      if (ended !== undefined) return this.end(ended);
+    } catch {
+      // Checked again with the next batch or tick.
+    } finally {
+      this.checking = false;
+    }
+    if (this.closed) return;
+    await next();
+    if (this.arrivedWhileChecking) {
+      this.arrivedWhileChecking = false;
+      void this.checkThen(() => this.flush());
+    }
+  }
+
+  /** The credential is gone: a last event that says why, then the end of the stream. */
+  private end(reason: CredentialEnd): void {
+    if (this.closed) return;
+    this.pending.clear();
+    this.write(
+      `event: end\ndata: ${JSON.stringify({ reason, message: `the stream ended: ${CREDENTIAL_END_MESSAGES[reason]}` })}\n\n`,
+    );
+    this.close();
   }
 
   /** Queues an event if the caller may see it; never blocks. */
   offer(event: LiveEvent): void {
     if (this.closed || !eventVisible(this.principal, event)) return;
-    if (event.kind === "reading") {
+    // Only a client the socket holds back has its readings coalesced; one merely waiting for the
+    // credential check of its batch gets every event.
+    if (event.kind === "reading" && this.waitingForDrain) {
       const key = `r:${event.reading.deviceId}`;
       if (this.pending.delete(key)) this.options.onDropped("coalesced", 1);
       this.pending.set(key, event);
@@ -98,7 +153,9 @@ export class SseClient {
       this.close(true);
       return;
     }
-    this.flush();
+    // A batch is written only after the credential was checked for it.
+    if (this.checking) this.arrivedWhileChecking = true;
+    else void this.checkThen(() => this.flush());
   }
 
   private flush(): void {
@@ -125,6 +182,7 @@ export class SseClient {
     this.pending.clear();
     this.unsubscribe?.();
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    if (this.recheck !== undefined) clearInterval(this.recheck);
     if (cutOff) this.response.destroy();
     else this.response.end();
     this.options.onClosed(this);

@@ -23,6 +23,11 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
   onUnauthenticated = handler;
 }
 
+/** The server ended the session some other way (the live stream's `end` event): as a refusal. */
+export function sessionEnded(): void {
+  onUnauthenticated?.();
+}
+
 export function getToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }

@@ -19,6 +19,8 @@ export interface StreamHandlers {
   readonly onEvent: (event: LiveEvent) => void;
   readonly onReset: () => void;
   readonly onStatus: (status: StreamStatus) => void;
+  /** The server ended the stream because the credential no longer holds (`end` event). */
+  readonly onEnded: (reason: string) => void;
 }
 
 export class LiveStream {
@@ -53,6 +55,20 @@ export class LiveStream {
     this.handlers.onStatus("connecting");
     source.addEventListener("ready", () => this.handlers.onStatus("live"));
     source.addEventListener("reset", () => this.handlers.onReset());
+    source.addEventListener("end", (message: MessageEvent<string>) => {
+      // Not reconnected: the credential is gone (logged out, expired, disabled, revoked) or the
+      // caller's scope changed; the owner decides (log in again, or reopen with the new scope).
+      source.close();
+      if (this.source === source) this.source = undefined;
+      const { reason } = JSON.parse(message.data) as { reason: string };
+      if (reason === "access_changed") {
+        this.handlers.onStatus("reconnecting");
+        this.retryTimer = window.setTimeout(() => this.open(), 1000);
+      } else {
+        this.handlers.onStatus("closed");
+        this.handlers.onEnded(reason);
+      }
+    });
     for (const kind of ["reading", "alarm", "trip"] as const) {
       source.addEventListener(kind, (message: MessageEvent<string>) => {
         if (message.lastEventId !== "") this.cursor = message.lastEventId;
