@@ -35,6 +35,7 @@ export function demoAccounts(): Omit<DemoUser, "password">[] {
     { username: "admin", role: "admin", displayName: "Administrator" },
     { username: "supervisor", role: "supervisor", displayName: "Duty supervisor" },
     { username: "operator", role: "operator", displayName: "Control-room operator" },
+    { username: "instructor", role: "instructor", displayName: "Training instructor" },
   ];
   for (const office of DEMO_ZONES.filter((z) => z.kind === "office")) {
     accounts.push({

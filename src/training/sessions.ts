@@ -273,7 +273,11 @@ export class TrainingService {
 
   /** Each trainee's score so far (final once the session is finished). */
   results(id: string): { trainee: Trainee; score: ScoreResult }[] {
-    const { session, participants, raisedAtMs } = this.entry(id);
+    const { session, participants } = this.entry(id);
+    // An alarm that reached the control room before the session began reaches the trainee at its start.
+    const raisedAtMs = new Map(
+      [...this.entry(id).raisedAtMs].map(([key, ms]) => [key, Math.max(ms, session.exerciseStartMs)]),
+    );
     return [...participants.values()].map((p) => ({
       trainee: p.trainee,
       score: scoreExercise({ exercise: session.exercise, actions: p.actions, raisedAtMs }),

@@ -14,6 +14,7 @@ import { KpiView } from "./views/kpi-view.js";
 import { LoginView } from "./views/login-view.js";
 import { OfficeView } from "./views/office-view.js";
 import { TraderPortal } from "./views/trader-portal.js";
+import { TrainingView } from "./views/training-view.js";
 import { TripView } from "./views/trip-view.js";
 
 interface NavItem {
@@ -32,12 +33,18 @@ const NAV: readonly NavItem[] = [
   { route: { view: "kpis" }, label: "KPIs", roles: ["admin", "supervisor", "operator", "officer"] },
   { route: { view: "audit" }, label: "Audit log", roles: ["admin", "supervisor"] },
   { route: { view: "portal" }, label: "My shipments", roles: ["trader"] },
+  {
+    route: { view: "training" },
+    label: "Training",
+    roles: ["supervisor", "officer", "operator", "instructor"],
+  },
 ];
 
 /** Where a role lands after logging in. */
 export function homeOf(role: Role): Route {
   if (role === "trader") return { view: "portal" };
   if (role === "officer") return { view: "office" };
+  if (role === "instructor") return { view: "training" };
   return { view: "control" };
 }
 
@@ -98,7 +105,7 @@ function Shell() {
                 ? "Connecting…"
                 : "Reconnecting…"}
           </span>
-          {me.role !== "trader" && <AlarmAlerts />}
+          {me.role !== "trader" && me.role !== "instructor" && <AlarmAlerts />}
           <span className="who">
             {me.name} · {ROLE_LABELS[me.role]}
             {me.offices.length > 0 ? ` · ${me.offices.join(", ")}` : ""}
@@ -117,6 +124,7 @@ function Shell() {
         {route.view === "portal" && allowed(route) && <TraderPortal />}
         {route.view === "kpis" && allowed(route) && <KpiView />}
         {route.view === "audit" && allowed(route) && <AuditView />}
+        {route.view === "training" && allowed(route) && <TrainingView sessionId={route.sessionId} />}
       </main>
     </>
   );

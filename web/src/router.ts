@@ -9,6 +9,7 @@ export type Route =
   | { readonly view: "portal" }
   | { readonly view: "kpis" }
   | { readonly view: "audit" }
+  | { readonly view: "training"; readonly sessionId?: string }
   | { readonly view: "home" };
 
 const SIMPLE_VIEWS = ["login", "control", "portal", "kpis", "audit"] as const;
@@ -24,6 +25,8 @@ export function parseRoute(hash: string): Route {
   if (simple !== undefined) return { view: simple };
   if (view === "trips" && id !== undefined) return { view: "trip", tripId: id };
   if (view === "office") return id === undefined ? { view: "office" } : { view: "office", officeId: id };
+  if (view === "training")
+    return id === undefined ? { view: "training" } : { view: "training", sessionId: id };
   return { view: "home" };
 }
 
@@ -33,6 +36,10 @@ export function href(route: Route): string {
       return `#/trips/${encodeURIComponent(route.tripId)}`;
     case "office":
       return route.officeId === undefined ? "#/office" : `#/office/${encodeURIComponent(route.officeId)}`;
+    case "training":
+      return route.sessionId === undefined
+        ? "#/training"
+        : `#/training/${encodeURIComponent(route.sessionId)}`;
     case "home":
       return "#/";
     case "login":

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import type { LaunchedBrowser } from "../../../bench/support/chromium.js";
 import { loadConfig } from "../../../src/config/load.js";
 import type { DemoUser } from "../../../src/demo/credentials.js";
 import { demoConfigOverrides, startDemo, type RunningDemo } from "../../../src/demo/demo.js";
@@ -64,6 +65,13 @@ export async function login(page: Page, baseUrl: string, user: DemoUser): Promis
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("button", { name: "Log out" }).waitFor();
   await page.locator(".live-status", { hasText: "Live" }).waitFor({ timeout: 20_000 });
+}
+
+/** A new page of the browser whose script errors are written to stderr. */
+export async function newPage(browser: LaunchedBrowser): Promise<Page> {
+  const p = await browser.context.newPage();
+  p.on("pageerror", (error) => process.stderr.write(`page error: ${error.message}\n`));
+  return p;
 }
 
 /** Saves a screenshot of the page as test-output/browser/NAME.png. */
