@@ -18,6 +18,7 @@ import {
 } from "../sim/provision.js";
 import { Simulator, type SimLogger } from "../sim/simulator.js";
 import { loadOrCreateCredentials, saveCredentials, type DemoCredentials } from "./credentials.js";
+import { provisionNotifications, startMailbox, type Mailbox } from "./mailbox.js";
 
 export interface DemoOptions {
   /** The configuration, with the demo's choices already applied (see demoConfigOverrides). */
@@ -88,15 +89,28 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   mkdirSync(config.dataDir, { recursive: true });
   let credentials = loadOrCreateCredentials(config.dataDir);
   const adminUser = credentials.users.find((u) => u.role === "admin")!;
+  // Alarm e-mails go to a local mailbox unless an SMTP server was configured.
+  const mailbox: Mailbox | undefined =
+    config.smtpUrl === undefined ? await startMailbox(config.dataDir) : undefined;
   const server = await startServer({
-    config: { ...config, adminUsername: adminUser.username, adminPassword: adminUser.password },
+    config: {
+      ...config,
+      adminUsername: adminUser.username,
+      adminPassword: adminUser.password,
+      ...(mailbox === undefined ? {} : { smtpUrl: `smtp://127.0.0.1:${mailbox.port}` }),
+    },
     logger,
+  }).catch(async (error: unknown) => {
+    await mailbox?.stop();
+    throw error;
   });
   try {
     const admin = new ApiClient(server.url, adminUser);
     await provisionReferenceData(admin);
     const created = await ensureUsers(admin, credentials);
     if (created > 0) say.info(`created ${created} demo accounts`);
+    await provisionNotifications(server.url, credentials);
+    if (mailbox !== undefined) say.info(`alarm e-mails arrive in ${mailbox.folder} (index.txt lists them)`);
     if (credentials.gatewayApiKey === undefined || !(await keyWorks(server.url, credentials.gatewayApiKey))) {
       credentials = { ...credentials, gatewayApiKey: await issueIngestKey(admin, "demo HTTP gateway") };
       saveCredentials(config.dataDir, credentials);
@@ -151,10 +165,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         (stopping ??= (async () => {
           await running?.stop();
           await server.close();
+          await mailbox?.stop();
         })()),
     };
   } catch (error) {
     await server.close();
+    await mailbox?.stop();
     throw error;
   }
 }
