@@ -260,12 +260,9 @@ export class MonitorHost {
       void this.drain();
       throw error;
     }
-    if (outcome === "duplicate") {
-      slot.state = "skip";
-      this.stats.readingsDuplicate++;
-    } else {
-      slot.state = "ready";
-    }
+    // A duplicate goes to the engine too, which recognises what it already holds: the stored copy
+    // may never have reached it (a batch whose commit confirmation was lost, reported as failed).
+    slot.state = "ready";
     void this.drain();
     return { seq, outcome };
   }
@@ -402,14 +399,7 @@ export class MonitorHost {
   private async applySlot(slot: Slot): Promise<void> {
     switch (slot.kind) {
       case "reading":
-        try {
-          await this.applyReading(slot.record);
-        } catch (error) {
-          this.logger.error(
-            { seq: slot.seq, deviceId: slot.record.deviceId, err: String(error) },
-            "applying a stored reading failed",
-          );
-        }
+        await this.applyReading(slot.record);
         break;
       case "command":
         try {
@@ -465,17 +455,52 @@ export class MonitorHost {
       await this.finishReading(record, pending.result, true);
       return;
     }
-    await this.recovery.prepareForEvent(record.deviceId, record.atMs, record.seq);
+    const prepared = await this.untilStoreAnswers(record, () =>
+      this.recovery.prepareForEvent(record.deviceId, record.atMs, record.seq),
+    );
+    if (!prepared) return;
     const result = this.engine.apply(engineInputOf(record));
     await this.finishReading(record, result, false);
   }
+
+  /**
+   * Runs a store call a stored reading's application needs, again and again (a growing pause) until
+   * it succeeds: the reading is durable and acknowledged, so it must reach the engine, and the inputs
+   * behind it wait. False when the host closed meanwhile: the checkpoint then stays before the
+   * reading, and the next start takes it up from the store.
+   */
+  private async untilStoreAnswers(record: ReadingRecord, call: () => Promise<void>): Promise<boolean> {
+    for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, 5_000)) {
+      try {
+        await call();
+        return true;
+      } catch (error) {
+        const context = { seq: record.seq, deviceId: record.deviceId, err: String(error) };
+        if (this.closed) {
+          this.unappliedSeq = Math.min(this.unappliedSeq, record.seq);
+          this.logger.error(
+            context,
+            "applying a stored reading failed at shutdown; the next start applies it",
+          );
+          return false;
+        }
+        this.logger.error({ ...context, retryInMs: pauseMs }, "applying a stored reading failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
+  }
+
+  /** The first stored reading left unapplied at shutdown (Infinity: none). */
+  private unappliedSeq = Infinity;
 
   /** Stores what applying a reading decided (`published`: the reading event already went out). */
   private async finishReading(record: ReadingRecord, result: ApplyResult, published: boolean): Promise<void> {
     if (result.status === "rejected") {
       this.stats.readingsRejected++;
       this.lastRejection = result.reason;
-      await this.options.store.readings.markRejected([record.seq], result.reason ?? "rejected");
+      await this.untilStoreAnswers(record, () =>
+        this.options.store.readings.markRejected([record.seq], result.reason ?? "rejected"),
+      );
       return;
     }
     if (result.status === "duplicate") {
@@ -573,7 +598,8 @@ export class MonitorHost {
    * the next start (recovery looks at inputs stored after it), so the inputs behind need not wait for
    * it. A failed write is only logged: the next checkpoint writes newer values.
    */
-  private checkpoint(seq: number): Promise<void> {
+  private checkpoint(appliedSeq: number): Promise<void> {
+    const seq = Math.min(appliedSeq, this.unappliedSeq - 1);
     this.appliedSinceCheckpoint = 0;
     const clockMs = this.engine.clockMs;
     const engineState = this.options.store.engineState;

@@ -48,6 +48,14 @@ export class Recovery implements TripMemory {
     const storedClock = Number((await store.engineState.get(`${prefix}clockMs`)) ?? Number.NaN);
     if (Number.isFinite(storedClock)) engine.restoreClock(storedClock);
     const lastAppliedSeq = Number((await store.engineState.get(`${prefix}lastAppliedSeq`)) ?? 0);
+    // The checkpoint's clock is a lower bound: inputs stored after it (up to a crash) had moved the
+    // clock on. Restored at once, before any trip, so that clock-driven alarms (overdue) come back as
+    // they were instead of being retracted now and raised again by the next tick. A partition's
+    // log numbers are its own: the stored inputs after its checkpoint are not all its own.
+    if (scope === undefined) {
+      const arrivalMs = await latestArrivalAfter(store, lastAppliedSeq);
+      if (arrivalMs !== undefined) engine.restoreClock(arrivalMs);
+    }
     const lastSeq = Math.max(await store.readings.maxSeq(), await maxCommandSeq(store), lastAppliedSeq);
     const recovery = new Recovery(engine, store, logger, lastSeq, lastAppliedSeq, ownsTrip);
     for (const trip of await store.trips.list({ states: ["declared"] })) {
@@ -241,6 +249,26 @@ export class Recovery implements TripMemory {
       for (const deviceId of trip.devices) this.engine.trimDevice(deviceId, cutoffMs);
     }
   }
+}
+
+/**
+ * The latest arrival time of the inputs stored after `afterSeq` that moved the engine clock: accepted
+ * commands, recorded ticks, and readings the engine did not reject. Undefined when there are none.
+ */
+async function latestArrivalAfter(store: Store, afterSeq: number): Promise<number | undefined> {
+  let latest: number | undefined;
+  const later = (atMs: number): void => {
+    if (latest === undefined || atMs > latest) latest = atMs;
+  };
+  for (const input of await store.commands.afterSeq(afterSeq))
+    if (!("outcome" in input) || input.outcome === "accepted") later(input.atMs);
+  for (let after = afterSeq; ;) {
+    const batch = await store.readings.afterSeq(after, 1_000);
+    if (batch.length === 0) break;
+    for (const record of batch) later(record.receivedAtMs);
+    after = batch[batch.length - 1]!.seq;
+  }
+  return latest;
 }
 
 async function maxCommandSeq(store: Store): Promise<number> {

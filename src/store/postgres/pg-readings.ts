@@ -22,6 +22,7 @@ import type { AppendOutcome, ReadingRecord, ReadingStore } from "../ports.js";
 import { binaryCopyChunks } from "./copy-binary.js";
 import type { Partitions } from "./partitions.js";
 import type { PgDb } from "./pg-db.js";
+import { isStoreError } from "../store-error.js";
 
 export type AppendMethod = "copy" | "stage" | "unnest";
 
@@ -42,6 +43,12 @@ const WHAT = {
   fix: "lon IS NOT NULL AND lat IS NOT NULL AND valid IS NOT FALSE",
 } as const;
 const bindBool = (v: boolean): boolean => v;
+/** Looks a batch up by its unique index, to settle an append whose outcome was lost. */
+const OUTCOME_LOOKUP = `SELECT r.seq, encode(r.dedup_key, 'hex') AS k FROM readings r
+  JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS u (device_id, at_ms, k)
+    ON r.device_id = u.device_id AND r.at_ms = u.at_ms AND r.dedup_key = decode(u.k, 'hex')`;
+/** Tries of that lookup while the database comes back (100 ms, doubling: about 6 s in all). */
+const OUTCOME_CHECKS = 6;
 
 export class PgReadings implements ReadingStore {
   /** Connections that already have their staging table (temporary tables live per connection). */
@@ -69,11 +76,20 @@ export class PgReadings implements ReadingStore {
       Date.now(),
     );
     let stored: Set<string> | "all";
-    if (this.method === "copy" && (await this.appendByCopy(unique))) stored = "all";
-    else
-      stored = new Set(
-        this.method === "unnest" ? await this.appendByUnnest(unique) : await this.appendByStage(unique),
-      );
+    try {
+      if (this.method === "copy" && (await this.appendByCopy(unique))) stored = "all";
+      else
+        stored = new Set(
+          this.method === "unnest" ? await this.appendByUnnest(unique) : await this.appendByStage(unique),
+        );
+    } catch (error) {
+      // The connection went away: the batch may or may not have been committed (a lost COMMIT
+      // confirmation). Ask the database rather than report a durable batch as failed.
+      if (!isStoreError(error, "STORE_UNAVAILABLE")) throw error;
+      const found = await this.committedOf(unique);
+      if (found === undefined) throw error;
+      stored = found;
+    }
     return batch.map((r, i) =>
       first.get(r.dedupKey) === i && (stored === "all" || stored.has(r.dedupKey)) ? "stored" : "duplicate",
     );
@@ -120,6 +136,34 @@ export class PgReadings implements ReadingStore {
     const columns = COLUMN_TYPES.map((_, j) => rows.map((row) => row[j]));
     const result = await this.db.query<{ k: string }>(UNNEST_INSERT, columns);
     return result.rows.map((r) => r.k);
+  }
+
+  /**
+   * After a batch's outcome was lost: the dedup keys of the batch stored under its own seqs (the
+   * batch committed; keys stored under other seqs were duplicates), or undefined when it did not
+   * commit or the database cannot tell yet (the caller reports the failure; a resend is then a
+   * duplicate, which the engine host still applies).
+   */
+  private async committedOf(batch: readonly ReadingRecord[]): Promise<Set<string> | undefined> {
+    for (let attempt = 0, pauseMs = 100; attempt < OUTCOME_CHECKS; attempt++, pauseMs *= 2) {
+      let rows: { seq: number; k: string }[];
+      try {
+        ({ rows } = await this.db.query<{ seq: number; k: string }>(OUTCOME_LOOKUP, [
+          batch.map((r) => r.deviceId),
+          batch.map((r) => r.atMs),
+          batch.map((r) => r.dedupKey),
+        ]));
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        continue;
+      }
+      const seqOf = new Map(rows.map((row) => [row.k, row.seq]));
+      const ours = new Set(batch.filter((r) => seqOf.get(r.dedupKey) === r.seq).map((r) => r.dedupKey));
+      // One transaction: either every reading of the batch is there, or it did not commit.
+      if (batch.every((r) => seqOf.has(r.dedupKey))) return ours;
+      return undefined;
+    }
+    return undefined;
   }
 
   async forDevice(deviceId: string, fromMs: number, toMs: number): Promise<ReadingRecord[]> {
