@@ -170,6 +170,17 @@ describe("inspection decision and alarm evidence in Chromium", { skip }, () => {
     await card.waitFor({ timeout: 60_000 });
     assert.equal((await card.locator(".evidence-line").textContent())?.trim(), evidence.reason);
 
+    // Wheeling past the end of the queue scrolls no page: the header stays in view.
+    await card.hover();
+    for (let i = 0; i < 5; i++) await p.mouse.wheel(0, 2000);
+    const scrollTop = await p.evaluate(
+      () =>
+        (globalThis as unknown as { document: { scrollingElement: { scrollTop: number } | null } }).document
+          .scrollingElement?.scrollTop ?? -1,
+    );
+    assert.equal(scrollTop, 0);
+    assert.equal(await p.getByRole("button", { name: "Log out" }).isVisible(), true);
+
     await card.click();
     const notice = p.locator(`.map-notice[data-alarm-id="${alarmId}"]`);
     await notice
@@ -187,6 +198,21 @@ describe("inspection decision and alarm evidence in Chromium", { skip }, () => {
     const again = await flownTo(p, place, 500);
     assert.ok(again <= 500, `the trip map centres ${Math.round(again)} m from the alarm's place`);
     await screenshot(p, "trip-evidence");
+    await p.close();
+  });
+
+  it("the trader's timeline tells what happened to the cargo, never which officer or operator acted", async () => {
+    const p = await browser.context.newPage();
+    await login(p, t.demo.url, t.user("trader-northwind"));
+    await go(p, `#/trips/${tripId}`);
+    await p.locator(".tl-text", { hasText: "Trip armed" }).first().waitFor({ timeout: 20_000 });
+    await p.locator(".tl-text", { hasText: "Inspection decided: physical inspection." }).waitFor();
+    const texts = await p.locator(".tl-text").allTextContents();
+    const staff = ["officer-th-lcb", "officer-th-nki", "operator", t.user("officer-th-nki").displayName];
+    for (const text of texts)
+      for (const name of staff) assert.ok(!text.includes(name), `"${text}" names ${name}`);
+    assert.ok(!texts.some((text) => text.includes("two cartons missing")), "no inspection notes");
+    await screenshot(p, "trader-timeline");
     await p.close();
   });
 });

@@ -159,13 +159,16 @@ describe("dashboard journeys in Chromium", { skip }, () => {
     assert.ok(actions.includes("alarm.acknowledge user:officer-th-lcb"), actions.join(", "));
     assert.ok(actions.includes("alarm.resolve user:officer-th-lcb"), actions.join(", "));
 
-    // The trip view's timeline (from the audit chain) shows them too.
+    // The trip view's timeline (from the audit chain) tells them in sentences, with the officer's name.
     await go(p, `#/trips/${tripId}`);
     await p.getByRole("heading", { name: `Trip ${tripId}` }).waitFor();
+    const name = officer.displayName;
     await p
-      .locator(".tl-text", { hasText: "alarm acknowledge by officer-th-lcb" })
+      .locator(".tl-text", { hasText: `${name} acknowledged the Tamper alarm.` })
       .waitFor({ timeout: 10_000 });
-    await p.locator(".tl-text", { hasText: "alarm resolve (Confirmed breach) by officer-th-lcb" }).waitFor();
+    await p
+      .locator(".tl-text", { hasText: `${name} resolved the Tamper alarm: Confirmed breach.` })
+      .waitFor();
     await p.waitForTimeout(1500);
     await screenshot(p, "trip-view");
 

@@ -70,11 +70,11 @@ export function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
-/** Local date and time, to the second. */
+/** Local date and time, to the second, with the time zone ("07 Dec 13:18:24 GMT+7"). */
 export function dateTime(iso: string | undefined): string {
   if (iso === undefined) return "—";
   const d = new Date(iso);
-  return `${d.toLocaleDateString(undefined, { day: "2-digit", month: "short" })} ${d.toLocaleTimeString(undefined, { hour12: false })}`;
+  return `${d.toLocaleDateString(undefined, { day: "2-digit", month: "short" })} ${d.toLocaleTimeString(undefined, { hour12: false, timeZoneName: "short" })}`;
 }
 
 export function time(iso: string | undefined): string {

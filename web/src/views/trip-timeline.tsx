@@ -3,7 +3,7 @@
  * time order, filtered by kind; entries after the replay position are dimmed.
  */
 import { useMemo, useState } from "react";
-import type { Alarm, TimelineEntry } from "../api/types.js";
+import type { Alarm, TimelineEntry, User } from "../api/types.js";
 import { actorName, alarmLabel, dateTime, duration, OUTCOME_LABELS, STATE_LABELS } from "../format.js";
 
 const KINDS = ["reading", "alarm", "transition", "action"] as const;
@@ -15,7 +15,11 @@ const KIND_LABELS: Record<(typeof KINDS)[number], string> = {
 };
 const SHOWN_READINGS = 300;
 
-function describe(entry: TimelineEntry, alarms: ReadonlyMap<string, Alarm>): string {
+function describe(
+  entry: TimelineEntry,
+  alarms: ReadonlyMap<string, Alarm>,
+  people: ReadonlyMap<string, string>,
+): string {
   const d: Record<string, unknown> = entry.details ?? {};
   switch (entry.kind) {
     case "reading": {
@@ -42,33 +46,86 @@ function describe(entry: TimelineEntry, alarms: ReadonlyMap<string, Alarm>): str
       const text = `${alarmLabel(type)} ${verb === "raise" ? "raised" : verb === "clear" ? "cleared" : verb}`;
       return verb === "raise" && reason !== undefined ? `${text}: ${reason}` : text;
     }
-    case "action": {
-      const verb = (entry.action ?? "").replace(".", " ");
-      const outcome = typeof d.outcome === "string" ? d.outcome : undefined;
-      const extra =
-        outcome === undefined
-          ? ""
-          : ` (${OUTCOME_LABELS[outcome as keyof typeof OUTCOME_LABELS] ?? outcome})`;
-      return entry.actor === undefined ? `${verb}${extra}` : `${verb}${extra} by ${actorName(entry.actor)}`;
-    }
+    case "action":
+      return actionSentence(entry, alarms, people);
   }
+}
+
+/** What each action did, said of its author ("armed the trip") and without one ("Trip armed"). */
+const ACTIONS: Record<string, { readonly did: string; readonly done: string }> = {
+  "trip.declare": { did: "declared the trip", done: "Trip declared" },
+  "trip.arm": { did: "armed the trip", done: "Trip armed" },
+  "trip.disarm": { did: "disarmed the trip", done: "Trip disarmed" },
+  "trip.cancel": { did: "cancelled the trip", done: "Trip cancelled" },
+  "trip.incident": { did: "reported an incident", done: "Incident reported" },
+  "trip.inspection.recommend": {
+    did: "fixed the inspection recommendation",
+    done: "Inspection recommendation fixed",
+  },
+  "trip.inspection.decide": { did: "decided on the inspection", done: "Inspection decided" },
+  "trip.inspection.outcome": {
+    did: "recorded the outcome of the check",
+    done: "Outcome of the check recorded",
+  },
+  "alarm.acknowledge": { did: "acknowledged the {alarm}", done: "{Alarm} acknowledged" },
+  "alarm.assign": { did: "assigned the {alarm}", done: "{Alarm} assigned" },
+  "alarm.comment": { did: "commented on the {alarm}", done: "Comment on the {alarm}" },
+  "alarm.resolve": { did: "resolved the {alarm}", done: "{Alarm} resolved" },
+  "alarm.escalate": { did: "escalated the {alarm}", done: "{Alarm} escalated" },
+};
+
+function words(value: string): string {
+  return value.replace(/_/g, " ");
+}
+
+/** "Officer Somchai armed the trip.", "Tamper alarm resolved: Confirmed breach." */
+function actionSentence(
+  entry: TimelineEntry,
+  alarms: ReadonlyMap<string, Alarm>,
+  people: ReadonlyMap<string, string>,
+): string {
+  const d: Record<string, unknown> = entry.details ?? {};
+  const alarm =
+    entry.subjectType === "alarm" && entry.subjectId !== undefined ? alarms.get(entry.subjectId) : undefined;
+  const alarmWords = `${alarm === undefined ? "" : `${alarmLabel(alarm.type)} `}alarm`;
+  const known = ACTIONS[entry.action ?? ""];
+  const phrase = known ?? { did: words(entry.action ?? "acted"), done: words(entry.action ?? "Action") };
+  const fill = (text: string) =>
+    text
+      .replace("{alarm}", alarmWords)
+      .replace("{Alarm}", alarmWords.charAt(0).toUpperCase() + alarmWords.slice(1));
+  const extras: string[] = [];
+  if (typeof d.outcome === "string")
+    extras.push(OUTCOME_LABELS[d.outcome as keyof typeof OUTCOME_LABELS] ?? words(d.outcome));
+  if (typeof d.decision === "string") extras.push(words(d.decision));
+  if (typeof d.channel === "string" && entry.action !== "trip.inspection.decide")
+    extras.push(`${d.channel} channel`);
+  if (typeof d.result === "string") extras.push(words(d.result));
+  const extra = extras.length === 0 ? "" : `: ${extras.join(", ")}`;
+  const person = entry.actor === undefined || entry.actor === "system" ? undefined : actorName(entry.actor);
+  if (person === undefined) return `${fill(phrase.done)}${extra}.`;
+  return `${people.get(person) ?? person} ${fill(phrase.did)}${extra}.`;
 }
 
 export function TripTimeline({
   timeline,
   alarms,
+  users,
   replayMs,
   kinds,
   onKinds,
 }: {
   readonly timeline: readonly TimelineEntry[];
   readonly alarms: readonly Alarm[];
+  /** Staff the caller may list (names for the timeline's sentences); none for traders. */
+  readonly users: readonly User[];
   readonly replayMs: number | undefined;
   readonly kinds: ReadonlySet<string>;
   readonly onKinds: (kinds: ReadonlySet<string>) => void;
 }) {
   const [allReadings, setAllReadings] = useState(false);
   const byId = useMemo(() => new Map(alarms.map((a) => [a.id, a])), [alarms]);
+  const people = useMemo(() => new Map(users.map((u) => [u.username, u.displayName])), [users]);
   const entries = useMemo(() => {
     const chosen = timeline.filter((e) => kinds.has(e.kind));
     const readings = chosen.filter((e) => e.kind === "reading").length;
@@ -113,7 +170,7 @@ export function TripTimeline({
             >
               <time dateTime={e.at}>{dateTime(e.at)}</time>
               <span className="tl-kind">{e.kind}</span>
-              <span className="tl-text">{describe(e, byId)}</span>
+              <span className="tl-text">{describe(e, byId, people)}</span>
             </li>
           );
         })}

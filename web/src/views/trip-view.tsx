@@ -347,6 +347,7 @@ export function TripView({ tripId }: { tripId: string }) {
       <TripTimeline
         timeline={timeline}
         alarms={alarms}
+        users={users}
         replayMs={replayMs}
         kinds={kinds}
         onKinds={setKinds}
