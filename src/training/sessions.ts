@@ -21,6 +21,8 @@ export const MIN_SPEED = 1;
 export const MAX_SPEED = 60;
 /** Exercise time after the last input during which trainees may still act (decisions at arrival). */
 export const AFTER_LAST_INPUT_MS = 3_600_000;
+/** Sessions running at once (each trainee's workspace is a store file and an engine). */
+export const MAX_RUNNING_SESSIONS = 50;
 
 export interface Trainee {
   readonly userId: string;
@@ -61,6 +63,8 @@ export interface TrainingServiceOptions {
   readonly liveLocation: string;
   readonly library: ReadonlyMap<string, Exercise>;
   readonly clock: Clock;
+  /** At most this many sessions run at once (default MAX_RUNNING_SESSIONS). */
+  readonly maxRunning?: number;
 }
 
 export class TrainingService {
@@ -93,6 +97,13 @@ export class TrainingService {
         "a training session cannot run against the live workspace",
       );
     const exercise = this.exercise(input.exerciseId);
+    const running = this.list().filter((s) => !this.finished(s)).length;
+    const maxRunning = this.options.maxRunning ?? MAX_RUNNING_SESSIONS;
+    if (running >= maxRunning)
+      throw new SealwatchError(
+        "TRAINING_REFUSED",
+        `${running} training sessions are running, the most this server runs at once; finish one first`,
+      );
     if (!(input.speed >= MIN_SPEED && input.speed <= MAX_SPEED))
       throw new SealwatchError("VALIDATION_FAILED", `speed must be ${MIN_SPEED} to ${MAX_SPEED}`);
     if (input.trainees.length === 0)
