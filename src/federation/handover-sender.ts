@@ -165,10 +165,30 @@ export class HandoverSender {
     return queued;
   }
 
-  /** The partner's verified receipt: stored, and our leg closed with the handover as the reason. */
+  /**
+   * The partner's verified receipt: our leg is closed with the handover as the reason, then the
+   * receipt stored (whoever sees it receipted sees the leg closed). A receipt that comes again (a
+   * retry whose answer was lost) finds the trip closed already: that refusal is only noted.
+   */
   async receipted(handover: HandoverRecord, receipt: string, payload: ReceiptPayload): Promise<void> {
     const store = this.federation.store;
+    const closed = await this.host.command({
+      tripId: handover.tripId,
+      command: "disarm",
+      actor: HANDOVER_ACTOR,
+      force: true,
+      reason: `handed over to ${handover.partnerId} at ${handover.office} (${payload.recognition}; their trip ${payload.legTripId})`,
+    });
     const now = this.federation.nowMs();
+    if (!closed.accepted)
+      await store.audit.append({
+        atMs: now,
+        actor: HANDOVER_ACTOR,
+        action: "federation.handover.close-refused",
+        subjectType: "trip",
+        subjectId: handover.tripId,
+        details: { refusal: closed.refusal ?? "refused" },
+      });
     await store.federation.updateHandover({
       ...handover,
       status: "receipted",
@@ -192,22 +212,6 @@ export class HandoverSender {
         ...(payload.reason === undefined ? {} : { reason: payload.reason }),
       },
     });
-    const closed = await this.host.command({
-      tripId: handover.tripId,
-      command: "disarm",
-      actor: HANDOVER_ACTOR,
-      force: true,
-      reason: `handed over to ${handover.partnerId} at ${handover.office} (${payload.recognition}; their trip ${payload.legTripId})`,
-    });
-    if (!closed.accepted)
-      await store.audit.append({
-        atMs: now,
-        actor: HANDOVER_ACTOR,
-        action: "federation.handover.close-refused",
-        subjectType: "trip",
-        subjectId: handover.tripId,
-        details: { refusal: closed.refusal ?? "refused" },
-      });
   }
 
   /** The partner refused the handover for good: stored with its code; our monitoring goes on. */
