@@ -92,7 +92,11 @@ export class Notifier {
     const users = await this.store.access.users();
     const supervisors = users.filter((u) => u.role === "supervisor" && !u.disabled).map((u) => u.id);
     let enqueued = 0;
-    for (const alarm of await this.store.alarms.list({ workflow: ["open"] })) {
+    const open = await this.store.alarms.list({ workflow: ["open"] });
+    // Alarms no longer open are forgotten (the map would otherwise grow for as long as the process runs).
+    const openIds = new Set(open.map((a) => a.id));
+    for (const id of this.quietUntil.keys()) if (!openIds.has(id)) this.quietUntil.delete(id);
+    for (const alarm of open) {
       if ((this.quietUntil.get(alarm.id) ?? 0) > now) continue;
       try {
         enqueued += await this.forAlarm(alarm, rules, rosters, supervisors, now);
