@@ -97,14 +97,16 @@ function Shell() {
           </ul>
         </nav>
         <div className="header-right">
-          <span className={`live-status live-${session.status}`} role="status">
-            <span className="dot" aria-hidden="true" />
-            {session.status === "live"
-              ? "Live"
-              : session.status === "connecting"
-                ? "Connecting…"
-                : "Reconnecting…"}
-          </span>
+          {me.role !== "instructor" && (
+            <span className={`live-status live-${session.status}`} role="status">
+              <span className="dot" aria-hidden="true" />
+              {session.status === "live"
+                ? "Live"
+                : session.status === "connecting"
+                  ? "Connecting…"
+                  : "Reconnecting…"}
+            </span>
+          )}
           {me.role !== "trader" && me.role !== "instructor" && <AlarmAlerts />}
           <span className="who">
             {me.name} · {ROLE_LABELS[me.role]}

@@ -91,6 +91,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         () => undefined,
       );
     });
+    if (me.role === "instructor") {
+      // Instructors see training workspaces only: no live fleet, so no live stream (it refuses them).
+      setStore(fleet);
+      return;
+    }
     let closed = false;
     const reload = () => loadSnapshot(fleet);
     stream = new LiveStream(getToken, {
