@@ -112,6 +112,12 @@ describe("inspection decision and alarm evidence in Chromium", { skip }, () => {
     await panel.waitFor({ timeout: 20_000 });
     await panel.getByLabel("Decision", { exact: true }).waitFor({ timeout: 20_000 });
 
+    // The company by its name, not its id alone.
+    const company = (
+      await t.client("admin").get<{ items: { id: string; name: string }[] }>("/companies")
+    ).items.find((c) => c.id === "northwind-trading")!;
+    await p.locator(".facts dd", { hasText: `${company.name} (northwind-trading)` }).waitFor();
+
     // Every reason the API gives, with its weight, is on the page.
     const api = await nki.get<Inspection>(`/trips/${tripId}/inspection`);
     assert.equal(api.channel, "red");

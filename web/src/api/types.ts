@@ -9,6 +9,7 @@ export type Alarm = Api.Alarm;
 export type AlarmEvidence = Api.AlarmEvidence;
 export type AlarmAction = Api.AlarmAction;
 export type AuditRecord = Api.AuditRecord;
+export type Company = Api.Company;
 export type DashboardConfig = Api.DashboardConfig;
 export type Inspection = Api.Inspection;
 export type InspectionFigures = Api.InspectionFigures;

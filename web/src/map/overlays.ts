@@ -167,7 +167,11 @@ export function setMarkers(map: MapLibreMap, id: string, features: GeoJSON.Featu
         "text-field": ["coalesce", ["get", "label"], ""],
         "text-font": LABEL_FONT,
         "text-size": 11,
-        "text-offset": [0, 1.4],
+        // Beside the marker, on whichever side is free of other labels; dropped when none is.
+        "text-variable-anchor": ["top", "bottom", "right", "left"],
+        "text-radial-offset": 1.2,
+        "text-justify": "auto",
+        "text-optional": true,
       },
       paint: { "text-color": "#f5f7fa", "text-halo-color": "#0a1622", "text-halo-width": 1.5 },
     });

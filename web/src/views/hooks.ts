@@ -1,7 +1,7 @@
 /** Data the views share: zones, the people alarms can be assigned to, the open alarms. */
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { api } from "../api/client.js";
-import type { Alarm, Role, User, ZoneFeature } from "../api/types.js";
+import type { Alarm, Company, Role, User, ZoneFeature } from "../api/types.js";
 import type { FleetStore } from "../live/fleet-store.js";
 
 let zonesPromise: Promise<ZoneFeature[]> | undefined;
@@ -21,6 +21,28 @@ export function useZones(): ZoneFeature[] | undefined {
 /** A zone's name, or its id while zones load. */
 export function zoneName(zones: readonly ZoneFeature[] | undefined, id: string): string {
   return zones?.find((z) => z.id === id)?.properties.name ?? id;
+}
+
+let companiesPromise: Promise<Company[]> | undefined;
+
+/** The companies, for their names (staff read them; for a trader the list stays empty). */
+export function useCompanies(role: Role): Company[] {
+  const [companies, setCompanies] = useState<Company[]>([]);
+  useEffect(() => {
+    if (role === "trader" || role === "gateway") return;
+    companiesPromise ??= api<{ items: Company[] }>("/companies").then((r) => r.items);
+    companiesPromise.then(setCompanies, () => {
+      companiesPromise = undefined;
+    });
+  }, [role]);
+  return companies;
+}
+
+/** A company's name and id ("Northwind Trading Ltd (northwind-trading)"), or its id alone. */
+export function companyName(companies: readonly Company[], id: string | undefined): string {
+  if (id === undefined) return "—";
+  const name = companies.find((c) => c.id === id)?.name;
+  return name === undefined ? id : `${name} (${id})`;
 }
 
 const HANDLERS: readonly Role[] = ["admin", "supervisor", "officer", "operator"];

@@ -13,7 +13,15 @@ import { boundsOf, lonLats } from "../map/geometry.js";
 import { MapView } from "../map/map-view.js";
 import { addZones, setMarkers, setRoute, setTrack, SEVERITY_COLORS } from "../map/overlays.js";
 import { useSession } from "../session.js";
-import { commandsTrips, handlesAlarms, useAssignees, useZones, zoneName } from "./hooks.js";
+import {
+  commandsTrips,
+  companyName,
+  handlesAlarms,
+  useAssignees,
+  useCompanies,
+  useZones,
+  zoneName,
+} from "./hooks.js";
 import { alarmPlace, TripAlarms } from "./trip-alarms.js";
 import { TripCommands } from "./trip-commands.js";
 import { InspectionPanel } from "./trip-inspection.js";
@@ -29,6 +37,7 @@ export function TripView({ tripId }: { tripId: string }) {
   const { me, store, config } = useSession();
   const zones = useZones();
   const users = useAssignees(me.role);
+  const companies = useCompanies(me.role);
   const [trip, setTrip] = useState<Trip | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [fixes, setFixes] = useState<Fix[]>([]);
@@ -270,7 +279,13 @@ export function TripView({ tripId }: { tripId: string }) {
           <dt>Goods</dt>
           <dd>{trip.goodsDescription ?? "—"}</dd>
           <dt>Company</dt>
-          <dd>{trip.companyId ?? "—"}</dd>
+          <dd>{companyName(companies, trip.companyId)}</dd>
+          {trip.carrierId !== undefined && (
+            <>
+              <dt>Carrier</dt>
+              <dd>{companyName(companies, trip.carrierId)}</dd>
+            </>
+          )}
           <dt>Devices</dt>
           <dd>{trip.devices.join(", ")}</dd>
           <dt>Armed</dt>
