@@ -18,17 +18,23 @@ import type { HandoverMessage, HandoverSender } from "./handover-sender.js";
 import { signRequest } from "./signed-request.js";
 
 export interface PartnerDeliveryOptions {
+  /** How long one attempt may take (a dossier can be large): federationRequestTimeoutS. */
+  readonly attemptTimeoutMs?: number;
   /** Most of an answer read (default 1 MiB). */
   readonly maxResponseBytes?: number;
   readonly userAgent?: string;
 }
 
 export class PartnerDeliveryHandler implements DeliveryHandler {
+  readonly attemptTimeoutMs: number | undefined;
+
   constructor(
     private readonly federation: Federation,
     private readonly sender: HandoverSender,
     private readonly options: PartnerDeliveryOptions = {},
-  ) {}
+  ) {
+    this.attemptTimeoutMs = options.attemptTimeoutMs;
+  }
 
   async deliver(message: OutboxMessage, signal: AbortSignal): Promise<HandlerResult> {
     const store = this.federation.store;

@@ -25,6 +25,8 @@ export type HandlerResult =
     };
 
 export interface DeliveryHandler {
+  /** How long one attempt of this kind may take (default: the dispatcher's `attemptTimeoutMs`). */
+  readonly attemptTimeoutMs?: number;
   /** Delivers one message. Must stop when `signal` aborts (the attempt timed out, or shutdown). */
   deliver(message: OutboxMessage, signal: AbortSignal): Promise<HandlerResult>;
 }
@@ -124,7 +126,11 @@ export class OutboxDispatcher {
     if (kinds.length === 0) return 0;
     const nowMs = this.now();
     // The lease outlives the attempt's timeout: no other dispatcher takes a message still in flight.
-    const leaseMs = this.attemptTimeoutMs * 2 + 5_000;
+    const longestMs = Math.max(
+      this.attemptTimeoutMs,
+      ...Object.values(this.handlers).map((h) => h.attemptTimeoutMs ?? 0),
+    );
+    const leaseMs = longestMs * 2 + 5_000;
     const claimed = await this.outbox.claim(nowMs, free, leaseMs, kinds);
     for (const message of claimed) {
       const attempt = this.attempt(message).finally(() => {
@@ -169,7 +175,8 @@ export class OutboxDispatcher {
   private async attempt(message: OutboxMessage): Promise<void> {
     const handler = this.handlers[message.kind];
     let result: HandlerResult;
-    const signal = AbortSignal.any([AbortSignal.timeout(this.attemptTimeoutMs), this.shutdown.signal]);
+    const timeoutMs = handler?.attemptTimeoutMs ?? this.attemptTimeoutMs;
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.shutdown.signal]);
     try {
       result =
         handler === undefined
@@ -181,7 +188,7 @@ export class OutboxDispatcher {
         error: signal.aborted
           ? this.shutdown.signal.aborted
             ? "stopped at shutdown"
-            : `timed out after ${this.attemptTimeoutMs} ms`
+            : `timed out after ${timeoutMs} ms`
           : error instanceof Error
             ? error.message
             : String(error),

@@ -120,7 +120,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger: logger.child({ component: "outbox" }),
       handlers: {
         ...notificationHandlers(config),
-        [HANDOVER_KIND]: new PartnerDeliveryHandler(federation, handovers),
+        [HANDOVER_KIND]: new PartnerDeliveryHandler(federation, handovers, {
+          attemptTimeoutMs: config.federationRequestTimeoutS * 1000,
+        }),
       },
     });
     nudgeOutbox = () => outbox.nudge();

@@ -201,6 +201,30 @@ describe("OutboxDispatcher", () => {
     assert.equal(dispatcher.stats.failed, 2);
   });
 
+  it("gives a kind with its own attempt timeout (partner deliveries) that timeout, and leases for the longest", async () => {
+    const store = await freshStore();
+    await enqueue(store, 1);
+    let leasedUntilMs: number | undefined;
+    const slow = {
+      attemptTimeoutMs: 75,
+      deliver: (m: { id: number }, signal: AbortSignal) =>
+        new Promise<never>((_resolve, reject) => {
+          void store.outbox.get(m.id).then((stored) => (leasedUntilMs = stored?.leasedUntilMs));
+          signal.addEventListener("abort", () => reject(signal.reason as Error));
+        }),
+    };
+    const dispatcher = new OutboxDispatcher(
+      store.outbox,
+      { test: slow },
+      { attemptTimeoutMs: 20, now: () => T0 },
+    );
+    await dispatcher.dispatchDue();
+    await dispatcher.drain();
+    const [message] = await store.outbox.list();
+    assert.equal(message!.lastError, "timed out after 75 ms");
+    assert.equal(leasedUntilMs, T0 + 75 * 2 + 5_000);
+  });
+
   it("dead-letters at once what the handler calls permanent", async () => {
     const store = await freshStore();
     await enqueue(store, 1);
