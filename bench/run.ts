@@ -9,6 +9,7 @@ import { runDashboardBench } from "./dashboard.bench.js";
 import { runEngineBench } from "./engine.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
 import type { BenchResult } from "./result.js";
+import { runSoakBench } from "./soak.bench.js";
 import { runStoreBench } from "./store.bench.js";
 
 const args = process.argv.slice(2);
@@ -48,6 +49,13 @@ const BENCHES: Record<string, () => BenchResult | Promise<BenchResult>> = {
             seed: 11,
           },
     ),
+  soak: () =>
+    runSoakBench({
+      seconds: Number(process.env.SEALWATCH_SOAK_SECONDS ?? (quick ? 20 : 60)),
+      devices: Number(process.env.SEALWATCH_SOAK_DEVICES ?? 100),
+      ratePerS: Number(process.env.SEALWATCH_SOAK_RATE ?? 1000),
+      sampleS: Number(process.env.SEALWATCH_SOAK_SAMPLE_S ?? (quick ? 5 : 10)),
+    }),
   store: () =>
     runStoreBench({
       readings: quick ? 20_000 : 200_000,
