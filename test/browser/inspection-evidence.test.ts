@@ -218,6 +218,8 @@ describe("inspection decision and alarm evidence in Chromium", { skip }, () => {
     for (const text of texts)
       for (const name of staff) assert.ok(!text.includes(name), `"${text}" names ${name}`);
     assert.ok(!texts.some((text) => text.includes("two cartons missing")), "no inspection notes");
+    // People's words, not codes: no "trip.disarm.refused", no "(system)".
+    for (const text of texts) assert.doesNotMatch(text, /\b[a-z]+\.[a-z_]+\b|\(system\)/);
     await screenshot(p, "trader-timeline");
     await p.close();
   });

@@ -151,7 +151,7 @@ export function InspectionPanel({
           {" "}
           ·{" "}
           {inspection.state === "fixed"
-            ? `fixed at arrival ${dateTime(inspection.fixedAt)}`
+            ? `fixed at arrival ${dateTime(inspection.fixedAt ?? inspection.arrivedAt)}`
             : "live while travelling"}
         </span>
       </p>

@@ -36,7 +36,7 @@ function describe(
     }
     case "transition": {
       const to = (d.to ?? d.state) as keyof typeof STATE_LABELS | undefined;
-      return `Trip ${to === undefined ? "changed state" : (STATE_LABELS[to] ?? String(to)).toLowerCase()}${entry.actor === "engine" || entry.actor === undefined ? "" : ` (${actorName(entry.actor)})`}`;
+      return `Trip ${to === undefined ? "changed state" : (STATE_LABELS[to] ?? String(to)).toLowerCase()}${entry.actor === undefined || NON_PERSONS.has(entry.actor) ? "" : ` (${actorName(entry.actor)})`}`;
     }
     case "alarm": {
       const type = typeof d.type === "string" ? d.type : undefined;
@@ -51,12 +51,16 @@ function describe(
   }
 }
 
+/** Authors that are no person: their steps are told without a name. */
+const NON_PERSONS = new Set(["engine", "system"]);
+
 /** What each action did, said of its author ("armed the trip") and without one ("Trip armed"). */
 const ACTIONS: Record<string, { readonly did: string; readonly done: string }> = {
   "trip.declare": { did: "declared the trip", done: "Trip declared" },
   "trip.arm": { did: "armed the trip", done: "Trip armed" },
   "trip.disarm": { did: "disarmed the trip", done: "Trip disarmed" },
   "trip.cancel": { did: "cancelled the trip", done: "Trip cancelled" },
+  "trip.disarm.refused": { did: "was refused the disarm", done: "Disarm refused" },
   "trip.incident": { did: "reported an incident", done: "Incident reported" },
   "trip.inspection.recommend": {
     did: "fixed the inspection recommendation",
@@ -102,7 +106,8 @@ function actionSentence(
     extras.push(`${d.channel} channel`);
   if (typeof d.result === "string") extras.push(words(d.result));
   const extra = extras.length === 0 ? "" : `: ${extras.join(", ")}`;
-  const person = entry.actor === undefined || entry.actor === "system" ? undefined : actorName(entry.actor);
+  const person =
+    entry.actor === undefined || NON_PERSONS.has(entry.actor) ? undefined : actorName(entry.actor);
   if (person === undefined) return `${fill(phrase.done)}${extra}.`;
   return `${people.get(person) ?? person} ${fill(phrase.did)}${extra}.`;
 }
