@@ -20,6 +20,7 @@ import type { ZoneLookup } from "../interop/trip-facts.js";
 import type { LonLat } from "../core/geo/sphere.js";
 import type { NewOutboxMessage, SubscriptionRecord } from "../store/outbox-ports.js";
 import type { AuditRecord, Store, TripRecord } from "../store/ports.js";
+import { OwnerViews } from "./owner-view.js";
 import { SerialRun } from "./serial-run.js";
 import { WEBHOOK_KIND, type WebhookPayload } from "./webhook.js";
 
@@ -41,6 +42,8 @@ export class WebhookFanout {
       /** This administration, as the EPCIS and DCSA bodies name it. */
       readonly identity?: ExportIdentity;
       readonly logger?: FanoutLogger;
+      /** The API's reference-alias key: hidden devices get the API's pseudonyms (owner-view.ts). */
+      readonly aliasKey?: Buffer;
     } = { nowMs: Date.now },
   ) {}
 
@@ -84,6 +87,7 @@ export class WebhookFanout {
       if (!owners.has(key)) owners.set(key, await ownerNow(this.store, s.owner));
     }
     const trips = new Map<string, TripRecord | undefined>();
+    const views = new OwnerViews(this.store, this.options.aliasKey);
     const messages: NewOutboxMessage[] = [];
     for (const record of records) {
       const tripId = auditTripId(record);
@@ -105,9 +109,9 @@ export class WebhookFanout {
       for (const event of events)
         for (const subscription of subscriptions) {
           const owner = owners.get(`${subscription.owner.kind}:${subscription.owner.id}`);
-          if (!wants(subscription, owner, record.seq, event, trip)) continue;
+          if (owner === undefined || !wants(subscription, owner, record.seq, event, trip)) continue;
           const message = webhookMessage(subscription, event, trip, this.options);
-          if (message !== undefined) messages.push(message);
+          if (message !== undefined) messages.push(await views.apply(owner, trip, message));
         }
     }
     return messages;

@@ -17,6 +17,7 @@ import { tripFacts, type ZoneLookup } from "../interop/trip-facts.js";
 import type { NewOutboxMessage, SubscriptionRecord } from "../store/outbox-ports.js";
 import type { ReadingRecord, Store, TripRecord } from "../store/ports.js";
 import { ownerNow, wantsEvent, webhookMessage } from "./fanout.js";
+import { OwnerViews } from "./owner-view.js";
 import { SerialRun } from "./serial-run.js";
 
 /** engine_state key of the last reading seq fanned out. */
@@ -42,6 +43,8 @@ export class ReadingFanout {
       readonly identity?: ExportIdentity;
       /** At most one position event per device in this interval (default 5 minutes). */
       readonly positionIntervalMs?: number;
+      /** The API's reference-alias key: hidden devices get the API's pseudonyms (owner-view.ts). */
+      readonly aliasKey?: Buffer;
     } = { nowMs: Date.now },
   ) {}
 
@@ -85,6 +88,7 @@ export class ReadingFanout {
     const owners = new Map(
       await Promise.all(subscriptions.map(async (s) => [s.id, await ownerNow(this.store, s.owner)] as const)),
     );
+    const views = new OwnerViews(this.store, this.options.aliasKey);
     const messages: NewOutboxMessage[] = [];
     for (const reading of readings) {
       const trip = tripOf.get(reading.deviceId);
@@ -93,9 +97,10 @@ export class ReadingFanout {
       for (const event of await this.eventsOf(reading, trip, zones))
         for (const subscription of subscriptions) {
           if (reading.receivedAtMs < subscription.createdAtMs) continue;
-          if (!wantsEvent(subscription, owners.get(subscription.id), event, trip)) continue;
+          const owner = owners.get(subscription.id);
+          if (owner === undefined || !wantsEvent(subscription, owner, event, trip)) continue;
           const message = webhookMessage(subscription, event, trip, this.options);
-          if (message !== undefined) messages.push(message);
+          if (message !== undefined) messages.push(await views.apply(owner, trip, message));
         }
     }
     return messages;

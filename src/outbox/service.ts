@@ -5,6 +5,7 @@
  * are purged after `retentionDays`. Nothing here holds up ingestion or the engine: they only append
  * to the audit chain, which the fan-out reads on its own time.
  */
+import { apiSecrets } from "../api/secrets.js";
 import type { Config } from "../config/schema.js";
 import type { SigningKey } from "../federation/instance-keys.js";
 import type { ExportIdentity } from "../interop/export.js";
@@ -40,14 +41,17 @@ export class OutboxService {
   private lastPurgeMs = 0;
 
   constructor(private readonly options: OutboxServiceOptions) {
+    const aliasKey = apiSecrets(options.masterKey).referenceAliasKey;
     this.fanout = new WebhookFanout(options.store, {
       nowMs: options.nowMs,
       identity: options.identity,
       logger: options.logger,
+      aliasKey,
     });
     this.readingFanout = new ReadingFanout(options.store, {
       nowMs: options.nowMs,
       identity: options.identity,
+      aliasKey,
     });
     this.dispatcher = new OutboxDispatcher(
       options.store.outbox,

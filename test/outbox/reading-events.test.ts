@@ -120,6 +120,17 @@ describe("webhooks of seal changes and positions", () => {
       0,
       "without eventTypes: audit events only",
     );
+    // The trader's trip is sealed with a device it does not own (no company of its own here): the
+    // trader's body names it by the API's pseudonym, as its API answers do; the admin's by its id.
+    const bodies = await store.outbox.list({ status: ["pending"] });
+    const bodyOf = (to: string) =>
+      JSON.stringify(
+        bodies.find((m) => m.destination === to && (m.payload as WebhookPayload).eventId === "reading-3-seal")
+          ?.payload,
+      );
+    assert.match(bodyOf("s-admin"), /"dev-1"/);
+    assert.doesNotMatch(bodyOf("s-trader"), /dev-1/);
+    assert.match(bodyOf("s-trader"), /"hidden-[^"]+"/);
 
     // A restart of the fan-out reads on from where it stopped: nothing twice.
     await store.close();
