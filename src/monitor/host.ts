@@ -79,6 +79,12 @@ export interface MonitorHostOptions {
   /** How long a closed trip stays in memory for late data before it is evicted (clock time). */
   readonly closedTripGraceMs?: number;
   /**
+   * How far behind the clock, beyond what the rules read back (`lookbackMs`, at least 10 min), a
+   * device's history stays in memory: readings later than that load their history from the store.
+   * Devices on no trip keep no more; devices on a trip keep their trip window.
+   */
+  readonly residentHistoryMarginMs?: number;
+  /**
    * One partition of a cluster (see src/cluster/): the host holds only the trips `ownsTrip` accepts,
    * keeps its checkpoint under `stateKeyPrefix`, and takes its sequence numbers from the partitioned
    * log (every input is submitted with the `seq` the log gave it, in log order).
@@ -158,6 +164,9 @@ function readingRecordOf(incoming: IncomingReading, seq: number, receivedAtMs: n
 }
 
 const DEFAULT_CLOSED_TRIP_GRACE_MS = 24 * 3_600_000;
+const DEFAULT_RESIDENT_HISTORY_MARGIN_MS = 10 * 60_000;
+/** Histories are trimmed at most once per this much clock time (each trim visits every device). */
+const TRIM_EVERY_MS = 60_000;
 const CHECKPOINT_EVERY_INPUTS = 1_000;
 
 export class MonitorHost {
@@ -189,6 +198,8 @@ export class MonitorHost {
   private readonly registry: RegistryWriter;
   private readonly logger: HostLogger;
   private readonly graceMs: number;
+  private readonly historyMarginMs: number;
+  private lastTrimMs = -Infinity;
 
   private constructor(
     readonly engine: MonitoringEngine,
@@ -200,6 +211,7 @@ export class MonitorHost {
     this.lastQueuedSeq = lastSeq;
     this.logger = options.logger ?? silentLogger;
     this.graceMs = options.closedTripGraceMs ?? DEFAULT_CLOSED_TRIP_GRACE_MS;
+    this.historyMarginMs = options.residentHistoryMarginMs ?? DEFAULT_RESIDENT_HISTORY_MARGIN_MS;
     this.effects = new EffectWriter(options.store, options.bus, recovery, this.stats, this.logger);
     recovery.attach(this.effects);
     this.registry = new RegistryWriter(engine, options.store, recovery);
@@ -585,7 +597,19 @@ export class MonitorHost {
       await this.effects.persist(result, atMs, "engine");
     }
     this.recovery.evictClosedBefore(atMs - this.graceMs);
+    this.trimHistories(atMs);
     return result;
+  }
+
+  /**
+   * Keeps in memory only the history the rules can still need, so that memory follows the devices
+   * and live trips rather than the readings ever received; older history stays in the store, and the
+   * rare reading that reaches back before it loads it again (`Recovery.prepareForEvent`).
+   */
+  private trimHistories(atMs: number): void {
+    if (atMs < this.lastTrimMs + TRIM_EVERY_MS) return;
+    this.lastTrimMs = atMs;
+    this.engine.trimHistories(atMs - this.recovery.lookbackMs - this.historyMarginMs);
   }
 
   /** Counts an applied input; every CHECKPOINT_EVERY_INPUTS of them, records where the engine stands. */

@@ -21,6 +21,8 @@ import { alarmOf, deviceOf, engineInputOf, tripSpecOf, zoneOf } from "./records.
 const LIVE_STATES = ["armed", "in_transit", "arrived"] as const;
 /** How far back passive reads are loaded to decide an arm (the latest read at the origin office). */
 const PASSIVE_READS_LOOKBACK_MS = 30 * 86_400_000;
+/** The least history before an event that is loaded with it. */
+const MIN_LOOKBACK_MS = 600_000;
 
 export class Recovery implements TripMemory {
   /** Trip records of the trips the engine holds. */
@@ -101,17 +103,20 @@ export class Recovery implements TripMemory {
    */
   async prepareForEvent(deviceId: string, atMs: number, beforeSeq = Infinity): Promise<void> {
     if (!this.needsHistory(deviceId, atMs)) return;
-    const lookback = Math.max(this.engine.lookbackMs, 600_000);
-    await this.ensureHistory(deviceId, atMs - lookback, beforeSeq);
+    await this.ensureHistory(deviceId, atMs - this.lookbackMs, beforeSeq);
     const trip = await this.store.trips.windowHolding(deviceId, atMs);
     if (trip !== undefined && !this.engine.hasTrip(trip.id)) await this.loadTrip(trip, beforeSeq);
+  }
+
+  /** How much history before an event the engine may read: its openings' lookback, at least 10 min. */
+  get lookbackMs(): number {
+    return Math.max(this.engine.lookbackMs, MIN_LOOKBACK_MS);
   }
 
   /** Whether an event of `deviceId` at `atMs` reaches back before the history in memory (rare). */
   needsHistory(deviceId: string, atMs: number): boolean {
     if (!this.engine.hasDevice(deviceId)) return false;
-    const lookback = Math.max(this.engine.lookbackMs, 600_000);
-    return atMs < this.engine.residentFromMs(deviceId) + lookback;
+    return atMs < this.engine.residentFromMs(deviceId) + this.lookbackMs;
   }
 
   /** Makes sure a command's trip and its devices' latest states are in memory. */

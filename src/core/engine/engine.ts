@@ -247,6 +247,22 @@ export class MonitoringEngine {
     return this.devices.get(deviceId)?.residentFromMs ?? -Infinity;
   }
 
+  /** How many of the device's events are in memory (every sequence of its timeline counted). */
+  residentEventCount(deviceId: string): number {
+    const timeline = this.devices.get(deviceId)?.timeline;
+    if (timeline === undefined) return 0;
+    const { bare, fixes, seals, tampers, batteries, reads, openings } = timeline;
+    return (
+      bare.length +
+      fixes.length +
+      seals.length +
+      tampers.length +
+      batteries.length +
+      reads.length +
+      openings.length
+    );
+  }
+
   // Inputs.
 
   apply(input: EngineInput): ApplyResult {
@@ -643,6 +659,14 @@ export class MonitoringEngine {
     trip.evicted = true;
     this.book.forget(tripId);
     this.trips.delete(tripId);
+  }
+
+  /**
+   * Trims every device's history before `beforeMs` (see `trimDevice`): devices on no trip keep only
+   * what is newer, devices on a resident trip keep their trip windows.
+   */
+  trimHistories(beforeMs: number): void {
+    for (const id of this.devices.keys()) this.trimDevice(id, beforeMs);
   }
 
   /**
