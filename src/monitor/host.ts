@@ -79,9 +79,8 @@ export interface MonitorHostOptions {
   /** How long a closed trip stays in memory for late data before it is evicted (clock time). */
   readonly closedTripGraceMs?: number;
   /**
-   * How far behind the clock, beyond what the rules read back (`lookbackMs`, at least 10 min), a
-   * device's history stays in memory: readings later than that load their history from the store.
-   * Devices on no trip keep no more; devices on a trip keep their trip window.
+   * How far behind the clock a device's history stays in memory (a device on a trip keeps its trip
+   * window too): readings later than that load their history from the store first.
    */
   readonly residentHistoryMarginMs?: number;
   /**
@@ -164,7 +163,7 @@ function readingRecordOf(incoming: IncomingReading, seq: number, receivedAtMs: n
 }
 
 const DEFAULT_CLOSED_TRIP_GRACE_MS = 24 * 3_600_000;
-const DEFAULT_RESIDENT_HISTORY_MARGIN_MS = 10 * 60_000;
+const DEFAULT_RESIDENT_HISTORY_MARGIN_MS = 2 * 60_000;
 /** Histories are trimmed at most once per this much clock time (each trim visits every device). */
 const TRIM_EVERY_MS = 60_000;
 const CHECKPOINT_EVERY_INPUTS = 1_000;
@@ -609,7 +608,7 @@ export class MonitorHost {
   private trimHistories(atMs: number): void {
     if (atMs < this.lastTrimMs + TRIM_EVERY_MS) return;
     this.lastTrimMs = atMs;
-    this.engine.trimHistories(atMs - this.recovery.lookbackMs - this.historyMarginMs);
+    this.engine.trimHistories(atMs - this.historyMarginMs);
   }
 
   /** Counts an applied input; every CHECKPOINT_EVERY_INPUTS of them, records where the engine stands. */

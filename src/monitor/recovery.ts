@@ -109,14 +109,19 @@ export class Recovery implements TripMemory {
   }
 
   /** How much history before an event the engine may read: its openings' lookback, at least 10 min. */
-  get lookbackMs(): number {
+  private get lookbackMs(): number {
     return Math.max(this.engine.lookbackMs, MIN_LOOKBACK_MS);
   }
 
-  /** Whether an event of `deviceId` at `atMs` reaches back before the history in memory (rare). */
+  /**
+   * Whether an event of `deviceId` at `atMs` reaches back before the history in memory (rare). The
+   * history is complete from `residentFromMs` on, with the latest seal message and fix before it:
+   * all that the rules read about an event at or after it (the fix and seal state before an
+   * opening, the openings a fix decides, the copies of a duplicate).
+   */
   needsHistory(deviceId: string, atMs: number): boolean {
     if (!this.engine.hasDevice(deviceId)) return false;
-    return atMs < this.engine.residentFromMs(deviceId) + this.lookbackMs;
+    return atMs < this.engine.residentFromMs(deviceId);
   }
 
   /** Makes sure a command's trip and its devices' latest states are in memory. */

@@ -20,8 +20,8 @@ import { T0, device, trip, zone } from "../store/records.js";
 const ORIGIN: [number, number] = [8.54, 47.37];
 const INTERVAL_MS = 30_000;
 const MARGIN_MS = 5 * 60_000;
-/** Lookback (10 min) + margin + one trim period (1 min), in readings, plus the kept seal and fix. */
-const BOUND = (10 * 60_000 + MARGIN_MS + 60_000) / INTERVAL_MS + 4;
+/** The margin plus one trim period (1 min), in readings, plus the kept seal and fix. */
+const BOUND = (MARGIN_MS + 60_000) / INTERVAL_MS + 4;
 
 function message(deviceId: string, atMs: number, i: number) {
   return {
