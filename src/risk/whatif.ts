@@ -52,7 +52,13 @@ export interface EvaluatedTrip {
   readonly proposed: Recommendation;
 }
 
-function side(trips: readonly EvaluatedTrip[], pick: (t: EvaluatedTrip) => Recommendation): WhatIfSide {
+type RuleSetId = { readonly id: string; readonly version: string };
+
+function side(
+  trips: readonly EvaluatedTrip[],
+  ruleSet: RuleSetId,
+  pick: (t: EvaluatedTrip) => Recommendation,
+): WhatIfSide {
   const byChannel: Record<Channel, number> = { green: 0, yellow: 0, red: 0 };
   let randomSelections = 0;
   let incidentsSelected = 0;
@@ -65,9 +71,8 @@ function side(trips: readonly EvaluatedTrip[], pick: (t: EvaluatedTrip) => Recom
     if (trip.incident && r.channel !== "green") incidentsSelected += 1;
   }
   const checks = byChannel.yellow + byChannel.red;
-  const first = trips[0];
   return {
-    ruleSet: first === undefined ? { id: "", version: "" } : pick(first).ruleSet,
+    ruleSet,
     byChannel,
     randomSelections,
     checks,
@@ -79,12 +84,15 @@ function side(trips: readonly EvaluatedTrip[], pick: (t: EvaluatedTrip) => Recom
 }
 
 /** The two rule sets compared over evaluated trips (pure). */
-export function compareRuleSets(trips: readonly EvaluatedTrip[]): WhatIfComparison {
+export function compareRuleSets(
+  trips: readonly EvaluatedTrip[],
+  ruleSets: { readonly current: RuleSetId; readonly proposed: RuleSetId },
+): WhatIfComparison {
   return {
     trips: trips.length,
     incidents: trips.filter((t) => t.incident).length,
-    current: side(trips, (t) => t.current),
-    proposed: side(trips, (t) => t.proposed),
+    current: side(trips, ruleSets.current, (t) => t.current),
+    proposed: side(trips, ruleSets.proposed, (t) => t.proposed),
     changed: trips
       .filter((t) => t.current.channel !== t.proposed.channel)
       .map((t) => ({
@@ -133,7 +141,10 @@ export async function whatIf(
     });
     options.onProgress?.(evaluated.length, trips.length);
   }
-  return compareRuleSets(evaluated);
+  return compareRuleSets(evaluated, {
+    current: { id: current.id, version: current.version },
+    proposed: { id: proposed.id, version: proposed.version },
+  });
 }
 
 /** The comparison as a table for a terminal. */
