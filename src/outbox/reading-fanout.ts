@@ -35,6 +35,15 @@ export class ReadingFanout {
   private readonly serial = new SerialRun(() => this.drain());
   /** Per device: event time of the last position sent. */
   private readonly lastPositionMs = new Map<string, number>();
+  /**
+   * Per device: its latest seal state by event time among the readings fanned out so far, so that a
+   * reading in order is compared without a store query (only a late one, or the first after a start,
+   * asks the store).
+   */
+  private readonly latestSeal = new Map<
+    string,
+    { readonly atMs: number; readonly seal: "open" | "closed" }
+  >();
 
   constructor(
     private readonly store: Store,
@@ -126,7 +135,10 @@ export class ReadingFanout {
     };
     const events: CanonicalEvent[] = [];
     if (reading.seal !== undefined) {
-      const before = await this.store.readings.latestBefore(reading.deviceId, reading.atMs, "seal");
+      const before = await this.sealBefore(reading.deviceId, reading.atMs);
+      const latest = this.latestSeal.get(reading.deviceId);
+      if (latest === undefined || reading.atMs > latest.atMs)
+        this.latestSeal.set(reading.deviceId, { atMs: reading.atMs, seal: reading.seal });
       // The state at arming is the trip's start, not a change (as in the trip export).
       const previous = before !== undefined && before.atMs >= (trip.armedAtMs ?? 0) ? before.seal : undefined;
       if (reading.seal !== previous && (previous !== undefined || reading.seal === "open"))
@@ -143,5 +155,15 @@ export class ReadingFanout {
       this.lastPositionMs.set(reading.deviceId, reading.atMs);
     }
     return events;
+  }
+
+  /** The device's seal state before `atMs` by event time, if any. */
+  private async sealBefore(
+    deviceId: string,
+    atMs: number,
+  ): Promise<{ readonly atMs: number; readonly seal?: "open" | "closed" } | undefined> {
+    const latest = this.latestSeal.get(deviceId);
+    if (latest !== undefined && latest.atMs < atMs) return latest;
+    return this.store.readings.latestBefore(deviceId, atMs, "seal");
   }
 }
