@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { buildAvlPacket, buildLogin } from "../src/sim/frames/teltonika-frames.js";
 import type { BenchResult } from "./result.js";
+import { serveEnv } from "../test/support/serve-env.js";
 
 export interface SoakOptions {
   readonly seconds: number;
@@ -39,17 +40,7 @@ interface Serving {
 function serve(dir: string): Promise<Serving> {
   const startMs = performance.now();
   const child = spawn(process.execPath, [MAIN, "serve"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      SEALWATCH_DATA_DIR: dir,
-      SEALWATCH_HTTP_PORT: "0",
-      SEALWATCH_JT701_PORT: "0",
-      SEALWATCH_TELTONIKA_PORT: "0",
-      SEALWATCH_MQTT_ENABLED: "false",
-      SEALWATCH_DEVICE_HOST: "127.0.0.1",
-      SEALWATCH_ADMIN_PASSWORD: PASSWORD,
-      SEALWATCH_LOG_LEVEL: "warn",
-    },
+    env: { ...serveEnv(dir, PASSWORD), SEALWATCH_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let buffered = "";

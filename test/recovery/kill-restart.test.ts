@@ -15,6 +15,7 @@ import { openStore } from "../../src/store/open.js";
 import { buildAvlPacket, buildLogin } from "../protocols/support/teltonika-builder.js";
 import { DeviceClient } from "../gateway/support.js";
 import { avl, COUNT } from "../gateway/teltonika-support.js";
+import { serveEnv } from "../support/serve-env.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const IMEI = "356307042441013";
@@ -34,16 +35,7 @@ const children = new Set<ChildProcess>();
 /** Starts `sealwatch serve` and waits for "sealwatch is serving" (the store is open and recovered). */
 async function serve(dir: string): Promise<Server> {
   const child = spawn(process.execPath, [MAIN, "serve"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      SEALWATCH_DATA_DIR: dir,
-      SEALWATCH_HTTP_PORT: "0",
-      SEALWATCH_JT701_PORT: "0",
-      SEALWATCH_TELTONIKA_PORT: "0",
-      SEALWATCH_MQTT_ENABLED: "false",
-      SEALWATCH_DEVICE_HOST: "127.0.0.1",
-      SEALWATCH_ADMIN_PASSWORD: PASSWORD,
-    },
+    env: serveEnv(dir, PASSWORD),
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
